@@ -1,0 +1,50 @@
+# The two commands every new user runs: `make run` and `make test`. See README.md.
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test lint fixture clean
+
+run: $(VENV)/.run-installed
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_workshop
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	@echo "APC Tracker: http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/, create an account with: $(MANAGE) createsuperuser)"
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.test-installed
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+
+# Rebuild fixtures/bangkok-2006.json from the workshop's source text and the reading in
+# recommendations/workshop.py, on a scratch database.
+fixture: $(VENV)/.run-installed
+	rm -f $(VENV)/fixture.sqlite3
+	DATABASE_URL=sqlite:///$(CURDIR)/$(VENV)/fixture.sqlite3 $(MANAGE) migrate --noinput --verbosity 0
+	DATABASE_URL=sqlite:///$(CURDIR)/$(VENV)/fixture.sqlite3 $(MANAGE) import_workshop
+	DATABASE_URL=sqlite:///$(CURDIR)/$(VENV)/fixture.sqlite3 $(MANAGE) dumpdata \
+		recommendations.Meeting recommendations.Theme recommendations.Paragraph \
+		recommendations.Actor recommendations.Participation \
+		--natural-foreign --natural-primary --indent 2 --output fixtures/bangkok-2006.json
+	rm -f $(VENV)/fixture.sqlite3
+
+$(VENV)/.created:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "APC Tracker needs Python 3.10 or newer; set PYTHON=python3.x")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	touch $@
+
+$(VENV)/.run-installed: requirements.txt $(VENV)/.created
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test-installed: requirements.txt requirements-dev.txt $(VENV)/.created
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.run-installed
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3
