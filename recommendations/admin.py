@@ -1,0 +1,346 @@
+"""The secretariat's tool: every model, with the links between them.
+
+Imported text (a meeting's source, a paragraph's words, a theme's heading) is read-only here:
+it changes only by importing a corrected document, so the record stays verbatim.
+"""
+
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from .models import (
+    ActionPartner,
+    ActionRecommendation,
+    Actor,
+    EvidenceLink,
+    FocalPoint,
+    FollowUpAction,
+    ImplementationStatus,
+    Meeting,
+    Paragraph,
+    Participation,
+    Theme,
+)
+from .services import refresh_implementation_statuses, status_pairs
+
+
+def admin_link(obj, text=None):
+    if obj is None:
+        return "—"
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    return format_html('<a href="{}">{}</a>', url, text or obj)
+
+
+class ThemeInline(admin.TabularInline):
+    model = Theme
+    fields = ["position", "label", "heading"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ParagraphInline(admin.TabularInline):
+    model = Paragraph
+    fields = ["number", "theme", "excerpt", "is_tracked"]
+    readonly_fields = ["number", "theme", "excerpt"]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="text")
+    def excerpt(self, paragraph):
+        return paragraph.text[:160] + ("…" if len(paragraph.text) > 160 else "")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("theme")
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    fields = ["actor", "meeting", "role", "verified", "source"]
+    autocomplete_fields = ["actor"]
+    extra = 0
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "place", "start_date", "end_date", "paragraph_count", "tracked_count"]
+    search_fields = ["code", "title", "place", "host"]
+    readonly_fields = ["source_text", "document_title"]
+    inlines = [ThemeInline, ParagraphInline, ParticipationInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                paragraph_count=Count("paragraphs", distinct=True),
+                tracked_count=Count("paragraphs", filter=Q(paragraphs__is_tracked=True), distinct=True),
+            )
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        # The code is the meeting's public identifier: fixed once it exists.
+        return [*self.readonly_fields, "code"] if obj else self.readonly_fields
+
+    @admin.display(description="paragraphs", ordering="paragraph_count")
+    def paragraph_count(self, meeting):
+        return meeting.paragraph_count
+
+    @admin.display(description="tracked", ordering="tracked_count")
+    def tracked_count(self, meeting):
+        return meeting.tracked_count
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "meeting", "position"]
+    list_filter = ["meeting"]
+    search_fields = ["heading"]
+    readonly_fields = ["meeting", "position", "label", "heading"]
+    list_select_related = ["meeting"]
+    inlines = [ParagraphInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+class ActionRecommendationInline(admin.TabularInline):
+    model = ActionRecommendation
+    fields = ["action_link", "reporter", "status", "status_as_of"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name = "follow-up action"
+    verbose_name_plural = "follow-up actions"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("action__actor")
+
+    @admin.display(description="action")
+    def action_link(self, link):
+        return admin_link(link.action)
+
+    @admin.display(description="reported by")
+    def reporter(self, link):
+        return admin_link(link.action.actor)
+
+    @admin.display(description="status")
+    def status(self, link):
+        return link.action.get_status_display()
+
+    @admin.display(description="as of")
+    def status_as_of(self, link):
+        return link.action.status_as_of
+
+
+class TrackedFilter(admin.SimpleListFilter):
+    title = "kind of paragraph"
+    parameter_name = "tracked"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Tracked recommendation"), ("no", "Context")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.tracked()
+        if self.value() == "no":
+            return queryset.context()
+        return queryset
+
+
+@admin.register(Paragraph)
+class ParagraphAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "number", "theme", "is_tracked", "addressee_codes", "action_count"]
+    list_display_links = ["__str__"]
+    list_editable = ["is_tracked"]
+    list_filter = [TrackedFilter, "meeting", "theme", "addressees__kind"]
+    search_fields = ["text", "theme__heading", "addressees__code", "addressees__name"]
+    list_select_related = ["meeting", "theme"]
+    readonly_fields = ["meeting", "number", "theme_link", "text"]
+    fields = ["meeting", "number", "theme_link", "text", "is_tracked", "addressees"]
+    autocomplete_fields = ["addressees"]
+    inlines = [ActionRecommendationInline]
+    actions = ["mark_tracked", "mark_context"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(action_count=Count("actions", distinct=True))
+            .prefetch_related("addressees")
+        )
+
+    @admin.display(description="theme")
+    def theme_link(self, paragraph):
+        return admin_link(paragraph.theme)
+
+    @admin.display(description="addressees")
+    def addressee_codes(self, paragraph):
+        return ", ".join(actor.code for actor in paragraph.addressees.all()) or "—"
+
+    @admin.display(description="actions", ordering="action_count")
+    def action_count(self, paragraph):
+        return paragraph.action_count
+
+    @admin.action(description="Track the selected paragraphs as recommendations")
+    def mark_tracked(self, request, queryset):
+        self.message_user(request, f"{queryset.update(is_tracked=True)} paragraph(s) now tracked.")
+
+    @admin.action(description="Treat the selected paragraphs as context (not tracked)")
+    def mark_context(self, request, queryset):
+        self.message_user(request, f"{queryset.update(is_tracked=False)} paragraph(s) now context.")
+
+
+class FocalPointInline(admin.TabularInline):
+    model = FocalPoint
+    fields = ["user", "start_date", "end_date", "handover_note"]
+    autocomplete_fields = ["user"]
+    extra = 0
+
+
+@admin.register(Actor)
+class ActorAdmin(admin.ModelAdmin):
+    list_display = ["code", "short_name", "name", "kind", "website_link", "website_verified", "is_demo"]
+    list_filter = ["kind", "website_verified", "is_demo", "participations__verified"]
+    search_fields = ["code", "name", "short_name"]
+    inlines = [ParticipationInline, FocalPointInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code"] if obj else []
+
+    @admin.display(description="website")
+    def website_link(self, actor):
+        return format_html('<a href="{}" rel="noopener">{}</a>', actor.website, actor.website) if actor.website else "—"
+
+
+@admin.register(Participation)
+class ParticipationAdmin(admin.ModelAdmin):
+    list_display = ["actor", "meeting", "role", "verified", "source"]
+    list_filter = ["meeting", "role", "verified", "actor__kind"]
+    search_fields = ["actor__code", "actor__name"]
+    list_select_related = ["actor", "meeting"]
+    autocomplete_fields = ["actor"]
+
+
+@admin.register(FocalPoint)
+class FocalPointAdmin(admin.ModelAdmin):
+    list_display = ["user", "actor", "start_date", "end_date"]
+    list_filter = ["actor__kind", "end_date"]
+    search_fields = ["user__username", "user__email", "actor__code", "actor__name"]
+    list_select_related = ["user", "actor"]
+    autocomplete_fields = ["user", "actor"]
+
+
+class ActionPartnerInline(admin.TabularInline):
+    model = ActionPartner
+    autocomplete_fields = ["actor"]
+    extra = 0
+    verbose_name = "partner"
+
+
+class ActionRecommendationEditInline(admin.TabularInline):
+    model = ActionRecommendation
+    autocomplete_fields = ["paragraph"]
+    extra = 1
+    min_num = 1
+    verbose_name = "recommendation answered"
+    verbose_name_plural = "recommendations answered"
+
+
+class EvidenceLinkInline(admin.TabularInline):
+    model = EvidenceLink
+    extra = 1
+
+
+@admin.register(FollowUpAction)
+class FollowUpActionAdmin(admin.ModelAdmin):
+    list_display = ["title", "actor", "status", "status_as_of", "recommendation_numbers", "updated_at", "is_demo"]
+    list_filter = ["status", "actor__kind", "recommendations__meeting", "is_demo", "status_as_of"]
+    search_fields = ["title", "description", "actor__code", "actor__name", "responsible_agency"]
+    list_select_related = ["actor"]
+    date_hierarchy = "status_as_of"
+    autocomplete_fields = ["actor"]
+    readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]
+    inlines = [ActionRecommendationEditInline, ActionPartnerInline, EvidenceLinkInline]
+    fieldsets = [
+        (None, {"fields": ["actor", "title", "description", "responsible_agency", "is_demo"]}),
+        ("Status", {"fields": ["status", "status_as_of", "status_source"]}),
+        ("Dates", {"fields": ["start_date", "end_date"]}),
+        ("Record", {"fields": ["created_at", "created_by", "updated_at", "updated_by"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("recommendations__meeting")
+
+    @admin.display(description="recommendations")
+    def recommendation_numbers(self, action):
+        return ", ".join(str(p) for p in action.recommendations.all())
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        # The pairs the stored action counted towards: an edit may take them away.
+        obj._pairs_before = status_pairs(FollowUpAction.objects.get(pk=obj.pk)) if change else set()
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        action = form.instance
+        refresh_implementation_statuses(action._pairs_before | status_pairs(action))
+
+    def delete_model(self, request, obj):
+        pairs = status_pairs(obj)
+        super().delete_model(request, obj)
+        refresh_implementation_statuses(pairs)
+
+    def delete_queryset(self, request, queryset):
+        pairs = set().union(*(status_pairs(action) for action in queryset))
+        super().delete_queryset(request, queryset)
+        refresh_implementation_statuses(pairs)
+
+
+@admin.register(ImplementationStatus)
+class ImplementationStatusAdmin(admin.ModelAdmin):
+    list_display = ["actor", "paragraph", "status", "as_of", "derived_status", "explicit_status"]
+    list_filter = ["status", "explicit_status", "paragraph__meeting", "actor__kind"]
+    search_fields = ["actor__code", "actor__name"]
+    list_select_related = ["actor", "paragraph__meeting"]
+    autocomplete_fields = ["actor", "paragraph"]
+    readonly_fields = ["derived_status", "derived_as_of", "status", "as_of", "evidence"]
+    fields = [
+        "actor",
+        "paragraph",
+        ("derived_status", "derived_as_of"),
+        ("explicit_status", "explicit_as_of"),
+        "explicit_source",
+        "explicit_note",
+        ("status", "as_of"),
+        "evidence",
+    ]
+
+    @admin.display(description="actions behind the derived status")
+    def evidence(self, row):
+        if not row.pk:
+            return "—"
+        actions = FollowUpAction.objects.involving(row.actor).filter(recommendations=row.paragraph)
+        return format_html_join(", ", "{}", ((admin_link(action),) for action in actions)) or "none"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        refresh_implementation_statuses([(obj.actor_id, obj.paragraph_id)])
