@@ -23,6 +23,7 @@ MAX_HEADING_WORDS = 30
 _NUMBERED = re.compile(r"^\(?(?P<number>\d{1,3})\s*[.)](?:\s+(?P<rest>.*))?$")
 _LABELLED_HEADING = re.compile(r"^(?P<label>[IVXLC]{1,7}|[A-Z])[.)]\s+(?P<rest>\S.*)$")
 _SENTENCE_END = re.compile(r"[.!?;:…][\"'”’»)\]]*$")
+_WRAPPED_HYPHEN = re.compile(r"\w-$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
@@ -71,7 +72,12 @@ class _Block:
 
     @property
     def text(self) -> str:
-        return " ".join(part for part in self.parts if part)
+        """The lines joined with a space, or with nothing after a hyphenated word ("capacity-" "building")."""
+        text = ""
+        for part in filter(None, self.parts):
+            joiner = "" if not text or _WRAPPED_HYPHEN.search(text) else " "
+            text += joiner + part
+        return text
 
     @property
     def words(self) -> int:
