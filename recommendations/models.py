@@ -282,13 +282,10 @@ class Actor(models.Model):
             country = pycountry.countries.get(alpha_3=self.code)
             if country is None:
                 raise ValidationError({"code": f"{self.code!r} is not an ISO 3166-1 alpha-3 country code."})
-            self.name = self.name or country_name(country)
-            self.short_name = self.short_name or country_name(country)
-
-
-def country_name(country) -> str:
-    """The short English name ISO 3166 gives a country ("Viet Nam", "Thailand")."""
-    return getattr(country, "common_name", None) or country.name
+            # ISO 3166's English short name ("Viet Nam", "Korea, Republic of") is the formal
+            # name; its common name ("Vietnam", "South Korea") reads better in tables.
+            self.name = self.name or country.name
+            self.short_name = self.short_name or getattr(country, "common_name", country.name)
 
 
 def government(code: str, **fields) -> Actor:
