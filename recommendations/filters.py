@@ -9,7 +9,7 @@ class ParagraphFilter(django_filters.FilterSet):
     meeting = django_filters.ModelChoiceFilter(
         to_field_name="code",
         queryset=Meeting.objects.all(),
-        error_messages={"invalid_choice": "No meeting has the code %(value)s."},
+        error_messages={"invalid_choice": "No meeting has the code given in ?meeting=."},
     )
 
     class Meta:
