@@ -1,0 +1,52 @@
+"""Shared fixtures: the workshop data and the people who use the app.
+
+Personas: `secretariat` (staff superuser), `thai_focal_point` (focal point of Thailand),
+`australian_focal_point` (focal point of another government), and the anonymous visitor
+(the plain `client`).
+"""
+
+import pytest
+from django.core.management import call_command
+
+from recommendations.models import Actor, Meeting
+from recommendations.services import add_focal_point
+
+PASSWORD = "correct horse battery staple 2006"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_files():
+    """Pages name their CSS by its hashed name, which needs collected static files."""
+    call_command("collectstatic", "--noinput", verbosity=0)
+
+
+@pytest.fixture
+def workshop(db) -> Meeting:
+    """The Bangkok 2006 workshop as `make run` loads it."""
+    call_command("load_workshop", verbosity=0)
+    return Meeting.objects.get(code="bangkok-2006")
+
+
+@pytest.fixture
+def thailand(workshop) -> Actor:
+    return Actor.objects.get(code="THA")
+
+
+@pytest.fixture
+def australia(workshop) -> Actor:
+    return Actor.objects.get(code="AUS")
+
+
+@pytest.fixture
+def secretariat(django_user_model):
+    return django_user_model.objects.create_superuser("secretariat", "secretariat@example.org", PASSWORD)
+
+
+@pytest.fixture
+def thai_focal_point(thailand):
+    return add_focal_point(username="somchai", actor_code="THA", email="somchai@example.org", password=PASSWORD).user
+
+
+@pytest.fixture
+def australian_focal_point(australia):
+    return add_focal_point(username="olivia", actor_code="AUS", email="olivia@example.org", password=PASSWORD).user
