@@ -2,20 +2,20 @@ import json
 
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from . import exports
 from .filters import ParagraphFilter
 from .models import Meeting, Paragraph
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     meetings = Meeting.objects.all()
     return render(request, "recommendations/home.html", {"meetings": meetings})
 
 
-@require_GET
+@require_safe
 def paragraph_detail(request: HttpRequest, code: str, number: int) -> HttpResponse:
     paragraph = get_object_or_404(
         Paragraph.objects.select_related("meeting", "theme").prefetch_related("addressees"),
@@ -33,7 +33,7 @@ def _errors(filterset: ParagraphFilter) -> str:
     return " ".join(message for messages in filterset.errors.values() for message in messages)
 
 
-@require_GET
+@require_safe
 def export_json(request: HttpRequest) -> HttpResponse:
     filterset = _filtered_paragraphs(request)
     if not filterset.is_valid():
@@ -42,7 +42,7 @@ def export_json(request: HttpRequest) -> HttpResponse:
     return HttpResponse(json.dumps(rows, ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8")
 
 
-@require_GET
+@require_safe
 def export_csv(request: HttpRequest) -> HttpResponse:
     filterset = _filtered_paragraphs(request)
     if not filterset.is_valid():

@@ -39,6 +39,7 @@ def test_unknown_paragraphs_are_404(client, workshop, url):
     assert client.get(url).status_code == 404
 
 
-def test_pages_only_answer_get(client, workshop):
+def test_pages_answer_get_and_head_only(client, workshop):
+    assert client.head(reverse("recommendations:home")).status_code == 200
     assert client.post(reverse("recommendations:home")).status_code == 405
     assert client.post(reverse("recommendations:export-csv")).status_code == 405
