@@ -5,6 +5,7 @@ it changes only by importing a corrected document, so the record stays verbatim.
 """
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -23,6 +24,9 @@ from .models import (
     Theme,
 )
 from .services import refresh_implementation_statuses, status_pairs
+
+# Addresses typed without a scheme are taken as https, as Django 6 will do.
+URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
 def admin_link(obj, text=None):
@@ -219,6 +223,7 @@ class ActorAdmin(admin.ModelAdmin):
     list_filter = ["kind", "website_verified", "is_demo", "participations__verified"]
     search_fields = ["code", "name", "short_name"]
     inlines = [ParticipationInline, FocalPointInline]
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
 
     def get_readonly_fields(self, request, obj=None):
         return ["code"] if obj else []
@@ -264,6 +269,7 @@ class ActionRecommendationEditInline(admin.TabularInline):
 
 class EvidenceLinkInline(admin.TabularInline):
     model = EvidenceLink
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     extra = 1
 
 

@@ -243,8 +243,12 @@ class Actor(models.Model):
         unique=True,
         help_text="ISO 3166-1 alpha-3 for governments (THA); upper-case letters, digits and hyphens otherwise.",
     )
-    name = models.CharField(max_length=300, help_text="For governments, the ISO 3166 name unless set.")
-    short_name = models.CharField(max_length=100)
+    # Blank in forms so that a government's names can be left for ISO 3166 to fill (see
+    # clean); the database still refuses an empty name.
+    name = models.CharField(max_length=300, blank=True, help_text="For governments, the ISO 3166 name unless set.")
+    short_name = models.CharField(
+        max_length=100, blank=True, help_text="For governments, the ISO 3166 common name unless set."
+    )
     kind = models.CharField(max_length=32, choices=Kind.choices)
     description = models.CharField(max_length=300, blank=True, help_text='E.g. "UN specialised agency".')
     founded_year = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -286,6 +290,9 @@ class Actor(models.Model):
             # name; its common name ("Vietnam", "South Korea") reads better in tables.
             self.name = self.name or country.name
             self.short_name = self.short_name or getattr(country, "common_name", country.name)
+        missing = {field: "This field is required." for field in ("name", "short_name") if not getattr(self, field)}
+        if missing:
+            raise ValidationError(missing)
 
 
 def government(code: str, **fields) -> Actor:
