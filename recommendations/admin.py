@@ -275,19 +275,28 @@ class EvidenceLinkInline(admin.TabularInline):
 
 @admin.register(FollowUpAction)
 class FollowUpActionAdmin(admin.ModelAdmin):
-    list_display = ["title", "actor", "status", "status_as_of", "recommendation_numbers", "updated_at", "is_demo"]
-    list_filter = ["status", "actor__kind", "recommendations__meeting", "is_demo", "status_as_of"]
+    list_display = [
+        "title",
+        "actor",
+        "status",
+        "status_as_of",
+        "state",
+        "recommendation_numbers",
+        "updated_at",
+        "is_demo",
+    ]
+    list_filter = ["state", "status", "actor__kind", "recommendations__meeting", "is_demo", "status_as_of"]
     search_fields = ["title", "description", "actor__code", "actor__name", "responsible_agency"]
     list_select_related = ["actor"]
     date_hierarchy = "status_as_of"
     autocomplete_fields = ["actor"]
-    readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]
+    readonly_fields = ["created_at", "created_by", "updated_at", "updated_by", "published_at"]
     inlines = [ActionRecommendationEditInline, ActionPartnerInline, EvidenceLinkInline]
     fieldsets = [
-        (None, {"fields": ["actor", "title", "description", "responsible_agency", "is_demo"]}),
+        (None, {"fields": ["actor", "title", "description", "responsible_agency", "state", "is_demo"]}),
         ("Status", {"fields": ["status", "status_as_of", "status_source"]}),
         ("Dates", {"fields": ["start_date", "end_date"]}),
-        ("Record", {"fields": ["created_at", "created_by", "updated_at", "updated_by"]}),
+        ("Record", {"fields": ["created_at", "created_by", "updated_at", "updated_by", "published_at"]}),
     ]
 
     def get_queryset(self, request):
@@ -301,6 +310,8 @@ class FollowUpActionAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
+        if obj.state == FollowUpAction.State.PUBLISHED:
+            obj.publish()
         # The pairs the stored action counted towards: an edit may take them away.
         obj._pairs_before = status_pairs(FollowUpAction.objects.get(pk=obj.pk)) if change else set()
         super().save_model(request, obj, form, change)

@@ -386,7 +386,20 @@ class FocalPoint(models.Model):
         return f"{self.user} for {self.actor}"
 
 
+class ActionState(models.TextChoices):
+    """Where an action stands in review. Only published actions reach the public."""
+
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted for review"
+    RETURNED = "returned", "Returned for revision"
+    PUBLISHED = "published", "Published"
+
+
 class FollowUpActionQuerySet(models.QuerySet):
+    def published(self) -> FollowUpActionQuerySet:
+        """What the public may see."""
+        return self.filter(state=ActionState.PUBLISHED)
+
     def involving(self, actor: Actor) -> FollowUpActionQuerySet:
         """Actions the actor reported or takes part in as a partner."""
         return self.filter(Q(actor=actor) | Q(partners=actor)).distinct()
@@ -394,6 +407,8 @@ class FollowUpActionQuerySet(models.QuerySet):
 
 class FollowUpAction(models.Model):
     """Something an actor did, or plans to do, in answer to one or more recommendations."""
+
+    State = ActionState
 
     actor = models.ForeignKey(
         Actor, on_delete=models.PROTECT, related_name="reported_actions", help_text="The actor that reports it."
@@ -418,6 +433,8 @@ class FollowUpAction(models.Model):
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     responsible_agency = models.CharField(max_length=300, blank=True)
+    state = models.CharField(max_length=16, choices=ActionState.choices, default=ActionState.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_demo = models.BooleanField(default=False, help_text="Demonstration data, not a real record.")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -435,6 +452,11 @@ class FollowUpAction(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="action_title_not_empty"),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="action_status_valid"),
+            models.CheckConstraint(condition=Q(state__in=ActionState.values), name="action_state_valid"),
+            models.CheckConstraint(
+                condition=~Q(state=ActionState.PUBLISHED) | Q(published_at__isnull=False),
+                name="action_published_has_date",
+            ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="action_ends_after_it_starts",
@@ -443,6 +465,11 @@ class FollowUpAction(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def publish(self) -> None:
+        """Make the action public; the first publication's time is kept."""
+        self.state = ActionState.PUBLISHED
+        self.published_at = self.published_at or timezone.now()
 
     def clean(self) -> None:
         if self.status_as_of and self.status_as_of > timezone.localdate():

@@ -142,8 +142,8 @@ def status_pairs(action: FollowUpAction) -> set[tuple[int, int]]:
 def refresh_implementation_statuses(pairs: Iterable[tuple[int, int]]) -> None:
     """Recompute the derived status of each (actor id, paragraph id) pair from its actions.
 
-    The derived status is the most advanced status among the actions the actor reports or
-    is a partner in that answer the recommendation, and it holds as of the latest date any
+    The derived status is the most advanced status among the published actions the actor
+    reports or is a partner in that answer the recommendation, and it holds as of the latest date any
     of those actions gives for that status. A pair with neither actions nor an explicit
     status has no row: no information provided.
     """
@@ -153,9 +153,9 @@ def refresh_implementation_statuses(pairs: Iterable[tuple[int, int]]) -> None:
     actor_ids = {actor_id for actor_id, _ in pairs}
     paragraph_ids = {paragraph_id for _, paragraph_id in pairs}
     best: dict[tuple[int, int], tuple[int, object]] = {}
-    links = ActionRecommendation.objects.filter(paragraph_id__in=paragraph_ids).filter(
-        Q(action__actor_id__in=actor_ids) | Q(action__partners__in=actor_ids)
-    )
+    links = ActionRecommendation.objects.filter(
+        paragraph_id__in=paragraph_ids, action__state=FollowUpAction.State.PUBLISHED
+    ).filter(Q(action__actor_id__in=actor_ids) | Q(action__partners__in=actor_ids))
     rows = links.values_list(
         "paragraph_id", "action__actor_id", "action__partners", "action__status", "action__status_as_of"
     )

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from recommendations.models import (
     ActionPartner,
@@ -34,7 +35,9 @@ def admin_url(model_name: str, view: str, *args) -> str:
 
 def report_action(actor, paragraphs, *, status=Status.IN_PROGRESS, as_of=JUNE_1, partners=(), title="Action plan"):
     """An action saved the way the admin saves one, with its derived statuses refreshed."""
-    action = FollowUpAction.objects.create(actor=actor, title=title, status=status, status_as_of=as_of)
+    action = FollowUpAction.objects.create(
+        actor=actor, title=title, status=status, status_as_of=as_of, state="published", published_at=timezone.now()
+    )
     ActionRecommendation.objects.bulk_create(ActionRecommendation(action=action, paragraph=p) for p in paragraphs)
     ActionPartner.objects.bulk_create(ActionPartner(action=action, actor=partner) for partner in partners)
     refresh_implementation_statuses(status_pairs(action))
@@ -227,6 +230,7 @@ def filter_cases():
         ("participation", lambda r: {"actor__kind__exact": "international_organisation"}),
         ("focalpoint", lambda r: {"actor__kind__exact": "government"}),
         ("focalpoint", lambda r: {"end_date__isnull": "True"}),
+        ("followupaction", lambda r: {"state__exact": "published"}),
         ("followupaction", lambda r: {"status__exact": "in_progress"}),
         ("followupaction", lambda r: {"actor__kind__exact": "government"}),
         ("followupaction", lambda r: {"recommendations__meeting__id__exact": r["meeting"].pk}),
@@ -353,6 +357,7 @@ def test_adding_an_action_in_the_admin_records_who_and_derives_the_actor_status(
             "title": "Draft Anti-Trafficking in Persons Act",
             "status": "in_progress",
             "status_as_of": "2006-06-01",
+            "state": "published",
             "actionrecommendation_set-0-paragraph": str(paragraph_13.pk),
         }
     )
@@ -362,6 +367,7 @@ def test_adding_an_action_in_the_admin_records_who_and_derives_the_actor_status(
     action = FollowUpAction.objects.get()
     assert (action.created_by, action.updated_by) == (secretariat, secretariat)
     assert list(action.recommendations.all()) == [paragraph_13]
+    assert action.published_at is not None
     row = ImplementationStatus.objects.get()
     assert (row.actor, row.paragraph) == (thailand, paragraph_13)
     assert (row.derived_status, row.derived_as_of) == ("in_progress", JUNE_1)

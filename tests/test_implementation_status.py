@@ -3,15 +3,20 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from recommendations.models import FollowUpAction, ImplementationStatus, Status
 from recommendations.services import refresh_implementation_statuses, status_pairs
 
+PUBLISHED = {"state": "published", "published_at": timezone.now()}
+
 
 def act(actor, paragraphs, status, as_of, partners=()):
-    action = FollowUpAction.objects.create(
+    action = FollowUpAction(
         actor=actor, title=f"{status} action", status=status, status_as_of=datetime.date.fromisoformat(as_of)
     )
+    action.publish()
+    action.save()
     action.recommendations.set(paragraphs)
     action.partners.set(partners)
     refresh_implementation_statuses(status_pairs(action))
@@ -103,12 +108,22 @@ def test_refreshing_many_pairs_takes_a_fixed_number_of_queries(thailand, worksho
     paragraphs = list(workshop.paragraphs.tracked())
     for paragraph in paragraphs:
         FollowUpAction.objects.create(
-            actor=thailand, title="Law", status="completed", status_as_of=datetime.date(2007, 1, 1)
+            actor=thailand, title="Law", status="completed", status_as_of=datetime.date(2007, 1, 1), **PUBLISHED
         ).recommendations.add(paragraph)
     # savepoint, actions, existing rows, then one write per changed pair, release
     with django_assert_max_num_queries(4 + len(paragraphs)):
         refresh_implementation_statuses((thailand.pk, paragraph.pk) for paragraph in paragraphs)
     assert ImplementationStatus.objects.filter(actor=thailand, status="completed").count() == 19
+
+
+def test_actions_that_are_not_published_do_not_count(thailand, p15):
+    for state in ("draft", "submitted", "returned"):
+        action = FollowUpAction.objects.create(
+            actor=thailand, title="Unreviewed", status="completed", status_as_of=datetime.date(2006, 6, 1), state=state
+        )
+        action.recommendations.add(p15)
+        refresh_implementation_statuses(status_pairs(action))
+    assert status_of(thailand, p15) is None
 
 
 def test_every_status_has_a_documented_meaning_and_a_place_on_the_scale():

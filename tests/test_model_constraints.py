@@ -336,8 +336,10 @@ def test_database_refuses_an_appointment_that_ends_before_it_starts(thailand, dj
         ({"status": "finished"}, "action_status_valid"),
         ({"status": ""}, "action_status_valid"),
         ({"start_date": JUNE_1, "end_date": JUNE_1 - DAY}, "action_ends_after_it_starts"),
+        ({"state": "approved"}, "action_state_valid"),
+        ({"state": "published"}, "action_published_has_date"),
     ],
-    ids=["empty title", "unknown status", "empty status", "ends before it starts"],
+    ids=["empty title", "unknown status", "empty status", "ends before it starts", "unknown state", "unpublished"],
 )
 def test_database_refuses_an_action_with_a_bad_title_status_or_dates(thailand, fields, constraint):
     with refused_by_database(constraint):
