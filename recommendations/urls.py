@@ -1,12 +1,12 @@
 from django.urls import path
 
-from . import views
+from .views import public
 
 app_name = "recommendations"
 
 urlpatterns = [
-    path("recommendations/export.json", views.export_json, name="export-json"),
-    path("recommendations/export.csv", views.export_csv, name="export-csv"),
-    path("recommendations/<slug:code>/<int:number>/", views.paragraph_detail, name="paragraph"),
-    path("", views.home, name="home"),
+    path("recommendations/export.json", public.export_json, name="export-json"),
+    path("recommendations/export.csv", public.export_csv, name="export-csv"),
+    path("recommendations/<slug:code>/<int:number>/", public.paragraph_detail, name="paragraph"),
+    path("", public.home, name="home"),
 ]

@@ -4,9 +4,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from . import exports
-from .filters import ParagraphFilter
-from .models import Meeting, Paragraph
+from .. import exports
+from ..filters import ParagraphFilter
+from ..models import Meeting, Paragraph
 
 
 @require_safe
