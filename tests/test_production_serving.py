@@ -106,3 +106,27 @@ def test_five_concurrent_sqlite_writers_meet_no_locked_database():
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip().endswith(" 0 errors")
     assert "database is locked" not in result.stderr
+
+
+def test_production_logs_are_one_json_object_per_line_in_utc():
+    code = "import django, logging; django.setup(); logging.getLogger('apc_tracker').warning('disk %s full', 'nearly')"
+    result = subprocess.run(
+        [PYTHON, "-c", code], cwd=ROOT, env=production_env(), capture_output=True, text=True, timeout=60
+    )
+    record = json.loads(result.stderr.strip())
+    assert record["level"] == "WARNING"
+    assert record["logger"] == "apc_tracker"
+    assert record["message"] == "disk nearly full"
+    assert record["time"].endswith("+0000")
+
+
+def test_an_unknown_log_format_is_refused():
+    result = subprocess.run(
+        [PYTHON, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=production_env(DJANGO_LOG_FORMAT="xml"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "DJANGO_LOG_FORMAT must be json or text" in result.stderr
