@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint fixture clean
+.PHONY: run test lint fixture backup restore clean
 
 run: $(VENV)/.run-installed
 	$(MANAGE) migrate --noinput
@@ -16,6 +16,14 @@ run: $(VENV)/.run-installed
 
 test: $(VENV)/.test-installed
 	$(BIN)/python -m pytest
+
+# Save the database and uploaded files to backups/; restore one with make restore FILE=backups/….tar.gz
+backup: $(VENV)/.run-installed
+	$(MANAGE) backup --output backups
+
+restore: $(VENV)/.run-installed
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/apc-tracker-….tar.gz"; exit 2; }
+	$(MANAGE) restore "$(FILE)"
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
