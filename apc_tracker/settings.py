@@ -46,7 +46,7 @@ def env_list(name: str, default: str) -> list[str]:
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
 # Used only with DJANGO_DEBUG on; with debug off the checks below refuse it.
-_DEVELOPMENT_SECRET_KEY = "development-only-key-never-used-with-debug-off"  # noqa: S105
+_DEVELOPMENT_SECRET_KEY = "development-only-key-never-used-with-debug-off"  # noqa: S105  # nosec B105
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:

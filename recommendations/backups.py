@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess
+import subprocess  # nosec B404
 import tarfile
 import tempfile
 from contextlib import closing
@@ -125,7 +125,8 @@ def _run(command: list[str]) -> None:
     if command[0] == "pg_restore":
         command = [command[0], f"--dbname={database['NAME']}", *command[1:]]
     try:
-        subprocess.run(command, env=environment, check=True, capture_output=True, text=True)  # noqa: S603
+        # A fixed tool name and arguments built here, never a shell.
+        subprocess.run(command, env=environment, check=True, capture_output=True, text=True)  # noqa: S603  # nosec B603
     except FileNotFoundError:
         raise BackupError(f"{command[0]} is not installed (Debian: apt-get install postgresql-client).") from None
     except subprocess.CalledProcessError as error:

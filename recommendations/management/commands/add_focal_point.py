@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from recommendations.services import FocalPointError, add_focal_point
 
-PASSWORD_VARIABLE = "DJANGO_FOCAL_POINT_PASSWORD"  # noqa: S105 (the variable's name, not a password)
+# The environment variable's name, not a password.
+PASSWORD_VARIABLE = "DJANGO_FOCAL_POINT_PASSWORD"  # noqa: S105  # nosec B105
 
 
 class Command(BaseCommand):
