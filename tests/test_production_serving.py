@@ -130,3 +130,25 @@ def test_an_unknown_log_format_is_refused():
         timeout=60,
     )
     assert "DJANGO_LOG_FORMAT must be json or text" in result.stderr
+
+
+def test_with_redis_url_every_process_shares_one_cache():
+    redis_url = "redis://127.0.0.1:6379/15"
+
+    def run(code: str) -> str:
+        result = subprocess.run(
+            [PYTHON, "-c", "import django; django.setup(); from django.core.cache import cache; " + code],
+            cwd=ROOT,
+            env=production_env(REDIS_URL=redis_url, DATABASE_URL="sqlite:///:memory:"),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    token = os.urandom(8).hex()
+    run(f"cache.set('shared-{token}', 'written by one server', 60)")
+    assert run(f"print(cache.get('shared-{token}'))") == "written by one server"
+    run(f"cache.delete('shared-{token}')")
+    assert run(f"print(cache.get('shared-{token}'))") == "None"
