@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import skip_or_fail
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = Path(sys.executable)
 
@@ -134,6 +136,10 @@ def test_an_unknown_log_format_is_refused():
 
 def test_with_redis_url_every_process_shares_one_cache():
     redis_url = "redis://127.0.0.1:6379/15"
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        skip_or_fail("no Redis on 127.0.0.1:6379")
 
     def run(code: str) -> str:
         result = subprocess.run(

@@ -12,6 +12,8 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 
+from tests.conftest import skip_or_fail
+
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests
 # make around it are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -41,9 +43,7 @@ def chromium_path() -> str | None:
 def browser():
     executable = chromium_path()
     if executable is None:
-        if os.environ.get("REQUIRE_BROWSER"):
-            pytest.fail("REQUIRE_BROWSER is set but no Chromium was found (install Debian's chromium package).")
-        pytest.skip("no Chromium on this machine: install it (Debian: apt-get install chromium) or set CHROMIUM")
+        skip_or_fail("no Chromium on this machine: install it (Debian: apt-get install chromium) or set CHROMIUM")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         yield browser
