@@ -85,6 +85,10 @@ SILENCED_SYSTEM_CHECKS = [
     "security.W021",
 ]
 
+# How many proxies in front of the app append to X-Forwarded-For; 0 trusts only the socket's
+# address. The security log and sign-in protection use the client address this gives.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 
 INSTALLED_APPS = [
@@ -97,6 +101,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "recommendations",
+    "security",
 ]
 
 MIDDLEWARE = [
@@ -206,4 +211,5 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {"security": {"level": "INFO"}},
 }
