@@ -11,7 +11,8 @@ run: $(VENV)/.run-installed
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_workshop
 	$(MANAGE) collectstatic --noinput --verbosity 0
-	@echo "APC Tracker: http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/, create an account with: $(MANAGE) createsuperuser)"
+	@echo "APC Tracker: http://127.0.0.1:$(PORT)/"
+	@echo "Secretariat account for the admin (http://127.0.0.1:$(PORT)/admin/): $(MANAGE) createsuperuser, then $(MANAGE) add_totp_device USERNAME"
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.test-installed

@@ -1,7 +1,9 @@
 import datetime
 
-from django.contrib.admin.forms import AdminAuthenticationForm
+from django import forms
 from django.core.exceptions import ValidationError
+from django_otp.admin import OTPAdminAuthenticationForm
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import client_address, log_event
 from .models import SignInFailure
@@ -26,5 +28,18 @@ class LockoutMixin:
         return super().clean()
 
 
-class AdminSignInForm(LockoutMixin, AdminAuthenticationForm):
-    """The admin's sign-in form (staff only), with the lockout."""
+class AdminSignInForm(LockoutMixin, OTPAdminAuthenticationForm):
+    """The admin's sign-in form: staff only, a one-time code as well as the password, the lockout first."""
+
+    otp_token = forms.CharField(
+        label="One-time code",
+        required=False,
+        help_text="The six digits your authenticator app shows for APC Tracker.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "aria-describedby": "id_otp_token_helptext"}
+        ),
+    )
+
+    def _chosen_device(self, user):
+        # The form has no device menu: each secretariat account has its authenticator app.
+        return super()._chosen_device(user) or TOTPDevice.objects.filter(user=user, confirmed=True).first()

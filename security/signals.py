@@ -1,5 +1,6 @@
-"""Sign-in auditing, hooked to django.contrib.auth's own signals so every sign-in path is covered."""
+"""Sign-in auditing and session lifetimes, on django.contrib.auth's signals so every sign-in path is covered."""
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -21,6 +22,7 @@ def record_failure(sender, credentials, request=None, **kwargs):
 
 @receiver(user_logged_in)
 def record_sign_in(sender, request, user, **kwargs):
+    request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS if user.is_staff else settings.SESSION_AGE_SECONDS)
     SignInFailure.objects.filter(username=_username(user.get_username()), address=client_address(request)).delete()
     log_event("signed in", request=request, user=user.get_username(), target=request.path)
 

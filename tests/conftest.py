@@ -9,6 +9,9 @@ import os
 
 import pytest
 from django.core.management import call_command
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from recommendations.models import Actor, Meeting
 from recommendations.services import add_focal_point
@@ -48,7 +51,25 @@ def australia(workshop) -> Actor:
 
 @pytest.fixture
 def secretariat(django_user_model):
-    return django_user_model.objects.create_superuser("secretariat", "secretariat@example.org", PASSWORD)
+    """A superuser with an authenticator app, as the secretariat must have."""
+    user = django_user_model.objects.create_superuser("secretariat", "secretariat@example.org", PASSWORD)
+    TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    return user
+
+
+def one_time_code(user) -> str:
+    """The code the user's authenticator app shows now."""
+    device = TOTPDevice.objects.get(user=user)
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):0{device.digits}d}"
+
+
+def sign_in_with_second_factor(client, user):
+    """Sign a staff user in as the admin's sign-in form does: password and one-time code checked."""
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
+    session.save()
+    return client
 
 
 @pytest.fixture

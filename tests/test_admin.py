@@ -24,7 +24,7 @@ from recommendations.models import (
     Theme,
 )
 from recommendations.services import refresh_implementation_statuses, status_pairs
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sign_in_with_second_factor
 
 JUNE_1 = datetime.date(2006, 6, 1)
 
@@ -117,8 +117,7 @@ def one_of_each(workshop, thai_focal_point, action, later_meeting) -> dict:
 
 @pytest.fixture
 def admin_client(client, secretariat):
-    client.force_login(secretariat)
-    return client
+    return sign_in_with_second_factor(client, secretariat)
 
 
 REGISTERED = [

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .conftest import PASSWORD, one_time_code
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -40,7 +42,7 @@ def test_session_and_csrf_cookies_are_secure_and_hidden_from_scripts(client, sec
     page = client.get("/admin/login/")
     response = client.post(
         "/admin/login/?next=/admin/",
-        {"username": "secretariat", "password": "correct horse battery staple 2006"},
+        {"username": "secretariat", "password": PASSWORD, "otp_token": one_time_code(secretariat)},
         HTTP_COOKIE=f"csrftoken={page.cookies['csrftoken'].value}",
     )
     assert response.status_code == 302

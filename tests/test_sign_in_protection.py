@@ -5,15 +5,18 @@ import logging
 
 import pytest
 import time_machine
+from django.contrib.auth.models import User
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, one_time_code
 
 LOGIN = "/admin/login/?next=/admin/"
 START = datetime.datetime(2026, 11, 28, 9, 0, tzinfo=datetime.UTC)
 
 
 def sign_in(client, username, password, address="203.0.113.5"):
-    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address)
+    user = User.objects.filter(username=username).first()
+    code = one_time_code(user) if user else "123456"
+    return client.post(LOGIN, {"username": username, "password": password, "otp_token": code}, REMOTE_ADDR=address)
 
 
 def signed_in(response) -> bool:
@@ -49,6 +52,7 @@ def test_four_failures_do_not_lock_and_a_success_forgets_them(client, secretaria
         sign_in(client, "secretariat", "wrong password")
     assert signed_in(sign_in(client, "secretariat", PASSWORD))
     client.logout()
+    clock.shift(datetime.timedelta(seconds=30))  # a one-time code is good once
     for _ in range(4):
         sign_in(client, "secretariat", "wrong password")
     assert signed_in(sign_in(client, "secretariat", PASSWORD))
@@ -102,3 +106,22 @@ def test_the_client_address_comes_from_our_own_proxies_only(client, secretariat,
         HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9",
     )
     assert [r.address for r in caplog.records if r.name == "security"] == ["203.0.113.9"]
+
+
+def test_the_secretariat_needs_the_one_time_code_as_well_as_the_password(client, secretariat, clock):
+    response = client.post(LOGIN, {"username": "secretariat", "password": PASSWORD, "otp_token": ""})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    response = client.post(LOGIN, {"username": "secretariat", "password": PASSWORD, "otp_token": "000000"})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    clock.shift(datetime.timedelta(seconds=2))  # a wrong code makes the device wait a moment
+    assert signed_in(sign_in(client, "secretariat", PASSWORD))
+
+
+def test_staff_without_an_authenticator_app_cannot_reach_the_admin(client, django_user_model, clock):
+    django_user_model.objects.create_superuser("newcomer", "new@example.org", PASSWORD)
+    response = client.post(LOGIN, {"username": "newcomer", "password": PASSWORD, "otp_token": "123456"})
+    assert response.status_code == 200
+    client.force_login(django_user_model.objects.get(username="newcomer"))
+    assert client.get("/admin/").status_code == 302

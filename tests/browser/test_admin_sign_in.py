@@ -3,13 +3,14 @@
 from playwright.sync_api import expect
 
 from recommendations.models import Paragraph
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, one_time_code
 
 
 def test_the_secretariat_signs_in_and_marks_paragraph_4_as_tracked(page, live_workshop, secretariat):
     page.goto("/admin/")
     page.get_by_label("Username").fill("secretariat")
     page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("One-time code").fill(one_time_code(secretariat))
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("link", name="Paragraphs").click()
     page.get_by_role("link", name="bangkok-2006 ¶4").click()
