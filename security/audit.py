@@ -10,6 +10,7 @@ import logging
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.views import defaults
 
 logger = logging.getLogger("security")
 
@@ -39,3 +40,9 @@ def log_event(event: str, *, request: HttpRequest | None, user: str = "", target
         target or "-",
         extra={"event": event, "user": user, "address": address, "target": target},
     )
+
+
+def permission_denied(request: HttpRequest, exception: Exception):
+    """Django's 403 page, with the refusal written to the security log."""
+    log_event("permission refused", request=request, target=request.path, level=logging.WARNING)
+    return defaults.permission_denied(request, exception)

@@ -20,6 +20,7 @@ def suspicious(request):
 
 
 urlpatterns = [path("fail/", fail), path("forbid/", forbid), path("suspicious/", suspicious), *project_urls]
+handler403 = "security.audit.permission_denied"
 
 
 @pytest.mark.parametrize(
@@ -41,3 +42,17 @@ def test_error_pages_are_styled_and_leak_nothing(client, db, url, status, headin
     assert "/static/recommendations/site." in page
     for leak in ("secret internals", "internal reason", "Traceback", "DATABASE_URL", "settings"):
         assert leak not in page
+
+
+@pytest.mark.urls("tests.test_error_pages")
+def test_a_permission_refusal_is_written_to_the_security_log(client, thai_focal_point, caplog):
+    client.force_login(thai_focal_point)
+    client.get("/forbid/", REMOTE_ADDR="203.0.113.5")
+    [record] = [r for r in caplog.records if r.name == "security" and r.event == "permission refused"]
+    assert (record.event, record.user, record.address, record.target) == (
+        "permission refused",
+        "somchai",
+        "203.0.113.5",
+        "/forbid/",
+    )
+    assert record.levelname == "WARNING"
