@@ -7,5 +7,6 @@ admin.site.index_title = "Outcome documents, actors and follow-up"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("", include("recommendations.urls")),
 ]
