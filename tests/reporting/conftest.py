@@ -53,3 +53,27 @@ def thai_submitted(thai_draft, thai_focal_point) -> FollowUpAction:
 @pytest.fixture
 def thai_published(thai_submitted, secretariat) -> FollowUpAction:
     return reporting.approve(action=thai_submitted, user=secretariat)
+
+
+PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def pdf(name: str = "resolution.pdf", content: bytes = PDF):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+@pytest.fixture
+def thai_restricted_file(thai_published, thai_focal_point):
+    from recommendations.models import EvidenceFile
+
+    return EvidenceFile.objects.create(
+        action=thai_published,
+        file=pdf("internal-note.pdf"),
+        name="internal-note.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+        is_restricted=True,
+        uploaded_by=thai_focal_point,
+    )
