@@ -346,10 +346,12 @@ class RoundResponse:
 
 
 def round_actors(round_: ReportingRound) -> QuerySet[Actor]:
-    """The actors asked to report: those the meeting's recommendations address, and any with a focal point."""
+    """The actors asked to report: those the meeting's recommendations address, its participants,
+    and any actor with a focal point."""
     addressed = Q(addressed_paragraphs__meeting=round_.meeting, addressed_paragraphs__is_tracked=True)
+    took_part = Q(participations__meeting=round_.meeting)
     appointed = Q(pk__in=FocalPoint.objects.current().values("actor"))
-    return Actor.objects.filter(addressed | appointed).distinct().order_by("short_name")
+    return Actor.objects.filter(addressed | took_part | appointed).distinct().order_by("short_name")
 
 
 def responses(round_: ReportingRound) -> list[RoundResponse]:
