@@ -18,7 +18,12 @@ class RecommendationChoiceField(forms.ModelMultipleChoiceField):
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker, which reads and writes ISO dates whatever the locale."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class ActionForm(forms.Form):
@@ -64,7 +69,7 @@ class ActionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, actor: Actor, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         self.fields["recommendations"].queryset = (
             Paragraph.objects.tracked().select_related("meeting").order_by("meeting__start_date", "number")
         )
@@ -115,13 +120,21 @@ class ActionForm(forms.Form):
         )
 
 
-class ReturnForm(forms.Form):
+class ReviewForm(forms.Form):
+    """The approve and return forms share a page: their field ids carry the form's name."""
+
+    def __init__(self, *args, **kwargs):
+        name = type(self).__name__.removesuffix("Form").lower()
+        super().__init__(*args, auto_id=f"{name}_%s", label_suffix="", **kwargs)
+
+
+class ReturnForm(ReviewForm):
     comment = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), help_text="What the focal point should change. They get it by email."
     )
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(ReviewForm):
     validated_status = forms.ChoiceField(
         choices=[("", "As reported"), *Status.choices],
         required=False,

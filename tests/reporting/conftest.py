@@ -12,8 +12,8 @@ JUNE_1 = datetime.date(2006, 6, 1)
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
+    """Uploads go to a scratch directory; mail goes to Django's test outbox by itself."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
 @pytest.fixture

@@ -207,3 +207,7 @@ def test_the_review_queue_takes_a_fixed_number_of_queries(
     # (two queries), their open revisions, rounds
     with django_assert_num_queries(7):
         assert secretariat_client.get("/review/").status_code == 200
+
+
+def test_the_edit_form_gives_dates_to_the_browsers_date_picker_in_iso_form(thai_client, thai_draft):
+    assert 'value="2006-06-01"' in thai_client.get(f"/my/actions/{thai_draft.pk}/edit/").text
