@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -391,6 +391,16 @@ def _count_by_actor(queryset: QuerySet, actor_field: str) -> dict[int, int]:
 def _add(totals: dict[int, int], more: dict[int, int]) -> None:
     for key, value in more.items():
         totals[key] = totals.get(key, 0) + value
+
+
+def last_submission(actor: Actor) -> datetime.date | None:
+    """The day the actor last submitted an action or an edit, in two queries."""
+    dates = [
+        FollowUpAction.objects.filter(actor=actor).aggregate(last=Max("submitted_at"))["last"],
+        ActionRevision.objects.filter(action__actor=actor).aggregate(last=Max("submitted_at"))["last"],
+    ]
+    latest = max((date for date in dates if date), default=None)
+    return timezone.localdate(latest) if latest else None
 
 
 REMIND_BEFORE = datetime.timedelta(days=7)

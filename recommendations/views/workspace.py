@@ -57,7 +57,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "recommendations": [(paragraph, statuses.get(paragraph.pk)) for paragraph in paragraphs],
         "actions": rows,
         "returned": [(action, copy) for action, copy in rows if copy.state == ActionState.RETURNED],
-        "rounds": ReportingRound.objects.open().select_related("meeting"),
+        "rounds": [
+            (round_, last is not None and last >= round_.opens_on)
+            for last in [reporting.last_submission(actor)]
+            for round_ in ReportingRound.objects.open().select_related("meeting")
+        ],
     }
     return render(request, "workspace/home.html", context)
 

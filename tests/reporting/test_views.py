@@ -3,7 +3,7 @@
 import pytest
 
 from recommendations import reporting
-from recommendations.models import EvidenceFile, FollowUpAction, ImplementationStatus
+from recommendations.models import EvidenceFile, FocalPoint, FollowUpAction, ImplementationStatus, ReportingRound
 
 from ..conftest import PASSWORD
 from .conftest import action_input, pdf
@@ -193,8 +193,8 @@ def test_the_workspace_takes_a_fixed_number_of_queries(
 ):
     make_actions(thailand, thai_focal_point, p15, count)
     # session, user, appointment, recommendations, statuses, actions, their recommendations,
-    # their open revisions, open rounds
-    with django_assert_num_queries(9):
+    # their open revisions, last submission (actions, revisions), open rounds
+    with django_assert_num_queries(11):
         assert thai_client.get("/my/").status_code == 200
 
 
@@ -211,3 +211,25 @@ def test_the_review_queue_takes_a_fixed_number_of_queries(
 
 def test_the_edit_form_gives_dates_to_the_browsers_date_picker_in_iso_form(thai_client, thai_draft):
     assert 'value="2006-06-01"' in thai_client.get(f"/my/actions/{thai_draft.pk}/edit/").text
+
+
+def test_the_workspace_says_whether_the_actor_has_reported_in_an_open_round(thai_client, thai_submitted, workshop):
+    ReportingRound.objects.create(
+        meeting=workshop, title="Report before the HLD", opens_on="2006-06-01", due_date="2006-08-31"
+    )
+    assert "Thailand has submitted since the round opened." in thai_client.get("/my/").text
+    ReportingRound.objects.update(opens_on="2099-01-01", due_date="2099-02-01")
+    assert "Thailand has not submitted anything since the round opened" in thai_client.get("/my/").text
+
+
+def test_a_focal_point_whose_appointment_ended_loses_access(thai_client, thai_draft, thai_focal_point):
+    FocalPoint.objects.filter(user=thai_focal_point).update(end_date="2026-01-01", start_date="2025-01-01")
+    assert thai_client.get(f"/my/actions/{thai_draft.pk}/").status_code == 404
+    assert "not the focal point" in thai_client.get("/my/").text
+
+
+def test_a_submitted_action_cannot_be_edited_through_the_form(thai_client, thai_submitted, p15):
+    url = f"/my/actions/{thai_submitted.pk}/edit/"
+    response = thai_client.post(url, form_data(p15, version=thai_submitted.version), follow=True)
+    assert "waits for review" in response.text
+    assert FollowUpAction.objects.get().title == thai_submitted.title
