@@ -31,6 +31,7 @@ def test_an_action_goes_from_a_focal_point_through_review_to_the_public(page, li
 
     sign_in(page, "somchai")
     expect(page.get_by_role("heading", name="My workspace: Thailand")).to_be_visible()
+    assert_accessible(page)
     page.get_by_role("link", name="Log an action").click()
     page.get_by_label("¶15 —").check()
     page.get_by_label("Title").fill("Memorandum of understanding on labour cooperation")

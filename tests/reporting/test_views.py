@@ -233,3 +233,9 @@ def test_a_submitted_action_cannot_be_edited_through_the_form(thai_client, thai_
     response = thai_client.post(url, form_data(p15, version=thai_submitted.version), follow=True)
     assert "waits for review" in response.text
     assert FollowUpAction.objects.get().title == thai_submitted.title
+
+
+def test_the_action_page_shows_who_submitted_and_who_reviewed(thai_client, thai_published):
+    page = thai_client.get(f"/my/actions/{thai_published.pk}/").text
+    assert "submitted by somchai" in page and "reviewed by secretariat" in page
+    assert "Propose an update" in page
