@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.template.loader import render_to_string
 
 from recommendations import reporting
 from recommendations.models import ActionRevision, FollowUpAction, ImplementationStatus
@@ -129,3 +130,18 @@ def test_the_published_timeline_lists_each_publication(thai_published, thai_foca
     reporting.submit(action=thai_published, user=thai_focal_point, version=thai_published.version)
     reporting.approve(action=thai_published, user=secretariat)
     assert len(thai_published.published_timeline()) == 2
+
+
+def test_the_published_timeline_snippet_shows_each_publication_and_no_draft(
+    thai_published, thai_focal_point, secretariat, p15
+):
+    data = action_input([p15], title="Labour migration act", status="completed")
+    reporting.edit_action(action=thai_published, user=thai_focal_point, version=thai_published.version, data=data)
+    thai_published.refresh_from_db()
+    html = render_to_string("workspace/snippets/published_timeline.html", {"action": thai_published})
+    assert html.count("<li>") == 1 and "Labour migration act" not in html
+    reporting.submit(action=thai_published, user=thai_focal_point, version=thai_published.version)
+    reporting.approve(action=thai_published, user=secretariat, validated_status="in_progress")
+    html = render_to_string("workspace/snippets/published_timeline.html", {"action": thai_published})
+    assert "published “National action plan on labour migration”, planned" in html
+    assert "published “Labour migration act”, completed as of 1 June 2006 (validated as in progress)" in html
