@@ -239,3 +239,14 @@ def test_the_action_page_shows_who_submitted_and_who_reviewed(thai_client, thai_
     page = thai_client.get(f"/my/actions/{thai_published.pk}/").text
     assert "submitted by somchai" in page and "reviewed by secretariat" in page
     assert "Propose an update" in page
+
+
+def test_a_focal_point_changes_their_password(thai_client, thai_focal_point):
+    assert thai_client.get("/accounts/password_change/").status_code == 200
+    new = "another long passphrase 2006"
+    response = thai_client.post(
+        "/accounts/password_change/", {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    )
+    assert response["Location"] == "/accounts/password_change/done/"
+    thai_focal_point.refresh_from_db()
+    assert thai_focal_point.check_password(new)
