@@ -11,8 +11,12 @@ run: $(VENV)/.run-installed
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_workshop
 	$(MANAGE) collectstatic --noinput --verbosity 0
-	@echo "APC Tracker: http://127.0.0.1:$(PORT)/"
-	@echo "Secretariat account for the admin (http://127.0.0.1:$(PORT)/admin/): $(MANAGE) createsuperuser, then $(MANAGE) add_totp_device USERNAME"
+	@echo "APC Tracker: http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/, review queue: http://127.0.0.1:$(PORT)/review/)"
+	@echo "  Secretariat account:  $(MANAGE) createsuperuser"
+	@echo "                        $(MANAGE) add_totp_device USERNAME   (the second factor the admin and review pages ask for)"
+	@echo "  Focal point of an actor (THA = Thailand; codes are listed in the admin under Actors):"
+	@echo "                        $(MANAGE) add_focal_point somchai THA --email somchai@example.org"
+	@echo "  Mail (password reset, review notices, reminders) is printed here on the console."
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.test-installed

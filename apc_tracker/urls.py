@@ -8,5 +8,6 @@ handler403 = "security.audit.permission_denied"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("", include("recommendations.urls")),
 ]

@@ -9,11 +9,14 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     ActionPartner,
     ActionRecommendation,
+    ActionRevision,
     Actor,
+    EvidenceFile,
     EvidenceLink,
     FocalPoint,
     FollowUpAction,
@@ -21,6 +24,8 @@ from .models import (
     Meeting,
     Paragraph,
     Participation,
+    Reminder,
+    ReportingRound,
     Theme,
 )
 from .services import refresh_implementation_statuses, status_pairs
@@ -273,13 +278,24 @@ class EvidenceLinkInline(admin.TabularInline):
     extra = 1
 
 
+class EvidenceFileInline(admin.TabularInline):
+    model = EvidenceFile
+    extra = 0
+    fields = ["name", "content_type", "size", "is_restricted", "revision", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["name", "content_type", "size", "revision", "uploaded_by", "uploaded_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(FollowUpAction)
-class FollowUpActionAdmin(admin.ModelAdmin):
+class FollowUpActionAdmin(SimpleHistoryAdmin):
     list_display = [
         "title",
         "actor",
         "status",
         "status_as_of",
+        "validated_status",
         "state",
         "recommendation_numbers",
         "updated_at",
@@ -290,13 +306,28 @@ class FollowUpActionAdmin(admin.ModelAdmin):
     list_select_related = ["actor"]
     date_hierarchy = "status_as_of"
     autocomplete_fields = ["actor"]
-    readonly_fields = ["created_at", "created_by", "updated_at", "updated_by", "published_at"]
-    inlines = [ActionRecommendationEditInline, ActionPartnerInline, EvidenceLinkInline]
+    readonly_fields = [
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+        "published_at",
+        "submitted_at",
+        "submitted_by",
+        "reviewed_at",
+        "reviewed_by",
+        "version",
+    ]
+    inlines = [ActionRecommendationEditInline, ActionPartnerInline, EvidenceLinkInline, EvidenceFileInline]
     fieldsets = [
         (None, {"fields": ["actor", "title", "description", "responsible_agency", "state", "is_demo"]}),
-        ("Status", {"fields": ["status", "status_as_of", "status_source"]}),
+        ("Status", {"fields": ["status", "status_as_of", "status_source", "validated_status"]}),
         ("Dates", {"fields": ["start_date", "end_date"]}),
-        ("Record", {"fields": ["created_at", "created_by", "updated_at", "updated_by", "published_at"]}),
+        ("Review", {"fields": ["submitted_at", "submitted_by", "reviewed_at", "reviewed_by", "review_comment"]}),
+        (
+            "Record",
+            {"fields": ["created_at", "created_by", "updated_at", "updated_by", "published_at", "version"]},
+        ),
     ]
 
     def get_queryset(self, request):
@@ -310,6 +341,9 @@ class FollowUpActionAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
+        # A change here must also refuse a focal point's form opened before it.
+        if change:
+            obj.version += 1
         if obj.state == FollowUpAction.State.PUBLISHED:
             obj.publish()
         # The pairs the stored action counted towards: an edit may take them away.
@@ -332,18 +366,62 @@ class FollowUpActionAdmin(admin.ModelAdmin):
         refresh_implementation_statuses(pairs)
 
 
+@admin.register(ActionRevision)
+class ActionRevisionAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "action", "state", "submitted_at", "reviewed_by"]
+    list_select_related = ["action", "reviewed_by"]
+    search_fields = ["title", "action__title", "action__actor__code"]
+    readonly_fields = ["action", "state", "submitted_at", "submitted_by", "reviewed_at", "reviewed_by", "version"]
+    autocomplete_fields = ["partners", "recommendations"]
+
+
+@admin.register(ReportingRound)
+class ReportingRoundAdmin(admin.ModelAdmin):
+    list_display = ["title", "meeting", "opens_on", "due_date", "closed_at", "compliance"]
+    list_select_related = ["meeting"]
+
+    @admin.display(description="responses")
+    def compliance(self, round_):
+        if not round_.pk:
+            return "—"
+        return format_html(
+            '<a href="{}">who has reported</a>', reverse("recommendations:review-round", args=[round_.pk])
+        )
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["sent_on", "round", "actor", "user", "kind"]
+    list_select_related = ["round", "actor", "user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ImplementationStatus)
-class ImplementationStatusAdmin(admin.ModelAdmin):
-    list_display = ["actor", "paragraph", "status", "as_of", "derived_status", "explicit_status"]
+class ImplementationStatusAdmin(SimpleHistoryAdmin):
+    list_display = ["actor", "paragraph", "status", "as_of", "reported_status", "derived_status", "explicit_status"]
     list_filter = ["status", "explicit_status", "paragraph__meeting", "actor__kind"]
     search_fields = ["actor__code", "actor__name"]
     list_select_related = ["actor", "paragraph__meeting"]
     autocomplete_fields = ["actor", "paragraph"]
-    readonly_fields = ["derived_status", "derived_as_of", "status", "as_of", "evidence"]
+    readonly_fields = [
+        "derived_status",
+        "derived_as_of",
+        "reported_status",
+        "reported_as_of",
+        "status",
+        "as_of",
+        "evidence",
+    ]
     fields = [
         "actor",
         "paragraph",
         ("derived_status", "derived_as_of"),
+        ("reported_status", "reported_as_of"),
         ("explicit_status", "explicit_as_of"),
         "explicit_source",
         "explicit_note",

@@ -21,7 +21,9 @@ from django.utils import timezone
 from recommendations.models import (
     ActionPartner,
     ActionRecommendation,
+    ActionRevision,
     Actor,
+    EvidenceFile,
     EvidenceLink,
     FocalPoint,
     FollowUpAction,
@@ -29,6 +31,8 @@ from recommendations.models import (
     Meeting,
     Paragraph,
     Participation,
+    Reminder,
+    ReportingRound,
     Status,
     Theme,
 )
@@ -628,3 +632,75 @@ def test_full_clean_explains_that_a_person_is_already_a_focal_point(thai_focal_p
     with pytest.raises(ValidationError) as error:
         appointment.full_clean()
     assert field_errors(error, NON_FIELD_ERRORS) == ["This person is already the focal point of an actor."]
+
+
+# The reporting workflow
+
+
+def test_database_refuses_a_validated_status_that_is_not_a_status(action):
+    with refused_by_database("action_validated_valid"):
+        FollowUpAction.objects.filter(pk=action.pk).update(validated_status="finished")
+
+
+@pytest.mark.parametrize(
+    ("fields", "constraint"),
+    [
+        ({"title": ""}, "revision_title_not_empty"),
+        ({"status": "finished"}, "revision_status_valid"),
+        ({"state": "approved"}, "revision_state_valid"),
+        ({"validated_status": "finished"}, "revision_validated_valid"),
+    ],
+    ids=["empty title", "unknown status", "unknown state", "unknown validated status"],
+)
+def test_database_refuses_a_revision_with_a_bad_title_status_or_state(action, fields, constraint):
+    with refused_by_database(constraint):
+        ActionRevision.objects.create(
+            **{"action": action, "title": "Plan", "status": "planned", "status_as_of": JUNE_1, **fields}
+        )
+    assert not ActionRevision.objects.exists()
+
+
+def test_database_refuses_a_second_open_revision_but_keeps_approved_ones(action):
+    fields = {"action": action, "title": "Plan", "status": "planned", "status_as_of": JUNE_1}
+    ActionRevision.objects.create(**fields, state="published")
+    ActionRevision.objects.create(**fields)
+    with refused_by_database("revision_one_open_per_action"):
+        ActionRevision.objects.create(**fields, state="submitted")
+    assert ActionRevision.objects.count() == 2
+
+
+def test_database_refuses_an_evidence_file_without_a_name(action):
+    with refused_by_database("evidence_file_name_not_empty"):
+        EvidenceFile.objects.create(
+            action=action, file="evidence/x.pdf", name="", content_type="application/pdf", size=1
+        )
+
+
+def test_database_refuses_a_round_without_a_title_or_due_before_it_opens(workshop):
+    with refused_by_database("round_title_not_empty"):
+        ReportingRound.objects.create(meeting=workshop, title="", opens_on=JUNE_1, due_date=JUNE_1)
+    with refused_by_database("round_due_after_it_opens"):
+        ReportingRound.objects.create(meeting=workshop, title="Report", opens_on=JUNE_1, due_date=JUNE_1 - DAY)
+    assert not ReportingRound.objects.exists()
+
+
+def test_database_refuses_a_second_reminder_to_a_person_on_the_same_day(workshop, thailand, django_user_model):
+    user = django_user_model.objects.create_user("somsak")
+    round_ = ReportingRound.objects.create(meeting=workshop, title="Report", opens_on=JUNE_1, due_date=JUNE_1)
+    Reminder.objects.create(round=round_, actor=thailand, user=user, kind="due_soon", sent_on=JUNE_1)
+    with refused_by_database("reminder_once_a_day"):
+        Reminder.objects.create(round=round_, actor=thailand, user=user, kind="overdue", sent_on=JUNE_1)
+    with refused_by_database("reminder_kind_valid"):
+        Reminder.objects.create(round=round_, actor=thailand, user=user, kind="weekly", sent_on=JUNE_1 + DAY)
+    assert Reminder.objects.count() == 1
+
+
+def test_database_refuses_a_reported_status_that_is_not_a_status(thailand, paragraph_13):
+    with refused_by_database("reported_status_valid"):
+        ImplementationStatus.objects.create(
+            actor=thailand,
+            paragraph=paragraph_13,
+            explicit_status="planned",
+            explicit_as_of=JUNE_1,
+            reported_status="x",
+        )

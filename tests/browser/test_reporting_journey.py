@@ -1,0 +1,82 @@
+"""The reporting journey in Chromium: a focal point reports, the secretariat returns, then publishes."""
+
+from django.contrib.auth import get_user_model
+from django.core import mail
+from playwright.sync_api import expect
+
+from recommendations.models import EvidenceFile, FollowUpAction, ImplementationStatus
+from recommendations.services import add_focal_point
+
+from ..conftest import PASSWORD
+from .conftest import assert_accessible
+
+PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def sign_in(page, username):
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def sign_out(page, username):
+    page.get_by_role("button", name=f"Sign out ({username})").click()
+
+
+def test_an_action_goes_from_a_focal_point_through_review_to_the_public(page, live_workshop, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    get_user_model().objects.create_superuser("secretariat", "secretariat@example.org", PASSWORD)
+    add_focal_point(username="somchai", actor_code="THA", email="somchai@example.org", password=PASSWORD)
+
+    sign_in(page, "somchai")
+    expect(page.get_by_role("heading", name="My workspace: Thailand")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Log an action").click()
+    page.get_by_label("¶15 —").check()
+    page.get_by_label("Title").fill("Memorandum of understanding on labour cooperation")
+    page.get_by_label("Status", exact=True).select_option("completed")
+    page.get_by_label("Status as of").fill("2006-06-01")
+    page.get_by_label("Source").fill("Ministry of Labour press release")
+    page.get_by_label("Add an evidence file").set_input_files(
+        files=[{"name": "mou.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    assert_accessible(page)
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("The action is saved as a draft.")).to_be_visible()
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.get_by_text("Submitted. The secretariat will review it")).to_be_visible()
+    sign_out(page, "somchai")
+
+    sign_in(page, "secretariat")
+    expect(page.get_by_role("heading", name="Review queue")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Memorandum of understanding on labour cooperation").click()
+    page.locator("#return_comment").fill("Please give the date the MOU was signed.")
+    page.get_by_role("button", name="Return with comment").click()
+    expect(page.get_by_text("Returned “Memorandum")).to_be_visible()
+    sign_out(page, "secretariat")
+    assert mail.outbox[-1].to == ["somchai@example.org"]
+
+    sign_in(page, "somchai")
+    expect(page.get_by_text("Please give the date the MOU was signed.")).to_be_visible()
+    page.get_by_role("link", name="Memorandum of understanding on labour cooperation").first.click()
+    page.get_by_role("link", name="Edit").click()
+    page.get_by_label("Source").fill("MOU signed in Bangkok on 1 June 2006")
+    page.get_by_role("button", name="Save draft").click()
+    page.get_by_role("button", name="Submit for review").click()
+    sign_out(page, "somchai")
+
+    sign_in(page, "secretariat")
+    page.get_by_role("link", name="Memorandum of understanding on labour cooperation").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Approve and publish").click()
+    expect(page.get_by_text("Published “Memorandum")).to_be_visible()
+    sign_out(page, "secretariat")
+
+    action = FollowUpAction.objects.published().get()
+    assert action.status_source == "MOU signed in Bangkok on 1 June 2006"
+    assert ImplementationStatus.objects.get(actor__code="THA", paragraph__number=15).status == "completed"
+    response = page.request.get(EvidenceFile.objects.get().get_absolute_url())
+    assert (response.status, response.body()) == (200, PDF)
+    assert mail.outbox[-1].subject.startswith("[APC Tracker] Published")

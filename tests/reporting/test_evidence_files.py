@@ -1,0 +1,117 @@
+"""Evidence files: size limit, type read from the content, and who may download them."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from recommendations import reporting
+from recommendations.models import EvidenceFile
+from recommendations.uploads import validate_evidence_file
+
+from ..conftest import PASSWORD
+from .conftest import PDF, action_input, pdf
+
+
+def docx_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("resolution.pdf", PDF),
+        ("photo.PNG", b"\x89PNG\r\n\x1a\n" + b"\0" * 20),
+        ("photo.jpeg", b"\xff\xd8\xff\xe0" + b"\0" * 20),
+        ("report.docx", docx_bytes()),
+    ],
+)
+def test_documents_and_images_are_accepted_by_their_content(name, content):
+    validate_evidence_file(SimpleUploadedFile(name, content))
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("report.pdf", b"MZ\x90\x00 a Windows program", "is not a PDF, Word"),
+        ("page.pdf", b"<html><script>alert(1)</script></html>", "is not a PDF, Word"),
+        ("archive.docx", b"PK\x03\x04 broken zip", "is not a PDF, Word"),
+        ("scan.png", PDF, "is named as .png but its content is application/pdf"),
+    ],
+    ids=["program named pdf", "html named pdf", "broken zip named docx", "pdf named png"],
+)
+def test_a_file_whose_name_hides_its_type_is_refused(name, content, message):
+    with pytest.raises(ValidationError, match=message):
+        validate_evidence_file(SimpleUploadedFile(name, content))
+
+
+def test_a_file_over_the_size_limit_is_refused(settings):
+    settings.EVIDENCE_MAX_BYTES = 1024
+    with pytest.raises(ValidationError) as refusal:
+        validate_evidence_file(SimpleUploadedFile("big.pdf", PDF + b"\0" * 2000))
+    assert refusal.value.messages == ["big.pdf is 2.0\xa0KB; files may be at most 1.0\xa0KB."]
+
+
+def test_the_form_keeps_the_text_when_the_file_is_refused(client, thai_focal_point, p15):
+    client.login(username="somchai", password=PASSWORD)
+    data = {
+        "recommendations": [p15.pk],
+        "title": "Labour migration act",
+        "status": "planned",
+        "status_as_of": "2006-06-01",
+        "evidence_file": SimpleUploadedFile("act.pdf", b"MZ\x90\x00"),
+    }
+    response = client.post("/my/actions/new/", data)
+    assert "act.pdf is not a PDF" in response.text
+    assert "Labour migration act" in response.text
+    assert not EvidenceFile.objects.exists()
+
+
+@pytest.fixture
+def public_file(thai_published, thai_focal_point):
+    return EvidenceFile.objects.create(
+        action=thai_published, file=pdf(), name="resolution.pdf", content_type="application/pdf", size=len(PDF)
+    )
+
+
+def test_a_public_file_of_a_published_action_is_served_to_anyone(client, public_file):
+    response = client.get(public_file.get_absolute_url())
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == PDF
+
+
+def test_files_are_stored_outside_the_static_files(public_file, settings):
+    assert str(settings.MEDIA_ROOT) in public_file.file.path
+    assert str(settings.STATIC_ROOT) not in public_file.file.path
+
+
+def test_a_restricted_file_is_for_the_actors_focal_points_and_the_secretariat_only(
+    client, thai_restricted_file, thai_focal_point, australian_focal_point, secretariat
+):
+    url = thai_restricted_file.get_absolute_url()
+    assert client.get(url)["Location"].startswith("/accounts/login/")
+    client.login(username="olivia", password=PASSWORD)
+    assert client.get(url).status_code == 404
+    for username in ("somchai", "secretariat"):
+        client.login(username=username, password=PASSWORD)
+        assert client.get(url).status_code == 200
+
+
+def test_a_file_of_a_draft_or_of_an_edit_under_review_is_not_public(
+    client, thai_published, thai_focal_point, australian_focal_point, p15
+):
+    data = action_input([p15])
+    data.files = [(pdf("new-decree.pdf"), False)]
+    reporting.edit_action(action=thai_published, user=thai_focal_point, version=thai_published.version, data=data)
+    url = EvidenceFile.objects.get(name="new-decree.pdf").get_absolute_url()
+    assert client.get(url).status_code == 302
+    client.login(username="olivia", password=PASSWORD)
+    assert client.get(url).status_code == 404

@@ -1,0 +1,124 @@
+"""Reporting rounds: who has reported, and reminders that never repeat within a day."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from recommendations import reporting
+from recommendations.models import FocalPoint, ImplementationStatus, Reminder, ReportingRound
+
+from ..conftest import PASSWORD
+from .conftest import action_input
+
+
+# The personas' appointments start today; these tests travel back to 2006.
+@pytest.fixture
+def thai_focal_point(thai_focal_point):
+    FocalPoint.objects.filter(user=thai_focal_point).update(start_date=datetime.date(2006, 1, 1))
+    return thai_focal_point
+
+
+@pytest.fixture
+def australian_focal_point(australian_focal_point):
+    FocalPoint.objects.filter(user=australian_focal_point).update(start_date=datetime.date(2006, 1, 1))
+    return australian_focal_point
+
+
+@pytest.fixture
+def hld_round(workshop):
+    return ReportingRound.objects.create(
+        meeting=workshop, title="Report before the HLD", opens_on="2006-06-01", due_date="2006-08-31"
+    )
+
+
+def answers(round_):
+    return {response.actor.code: response.answer for response in reporting.responses(round_)}
+
+
+@time_machine.travel(datetime.datetime(2006, 7, 1, 9, tzinfo=datetime.UTC), tick=False)
+def test_the_compliance_view_tells_reported_drafts_and_nothing_apart(
+    hld_round, thailand, thai_focal_point, australia, australian_focal_point, p15
+):
+    action = reporting.create_action(actor=thailand, user=thai_focal_point, data=action_input([p15]))
+    reporting.submit(action=action, user=thai_focal_point, version=action.version)
+    reporting.create_action(actor=australia, user=australian_focal_point, data=action_input([p15]))
+    result = answers(hld_round)
+    assert (result["THA"], result["AUS"], result["IOM"]) == ("reported", "drafts", "nothing")
+
+
+def test_no_information_stays_distinct_from_not_started(hld_round, thailand, p15, client, secretariat):
+    ImplementationStatus.objects.create(
+        actor=thailand, paragraph=p15, explicit_status="not_started", explicit_as_of="2006-06-01"
+    )
+    by_code = {response.actor.code: response for response in reporting.responses(hld_round)}
+    assert (by_code["THA"].with_status, by_code["THA"].not_started) == (1, 1)
+    assert (by_code["IOM"].with_status, by_code["IOM"].not_started) == (0, 0)
+    client.login(username="secretariat", password=PASSWORD)
+    page = client.get(f"/review/rounds/{hld_round.pk}/").text
+    assert "Nothing yet" in page and "no information provided" in page
+
+
+@pytest.mark.parametrize("extra_actors", [0, 10])
+def test_the_compliance_page_takes_a_fixed_number_of_queries(
+    hld_round, client, secretariat, extra_actors, django_assert_num_queries
+):
+    from recommendations.models import government
+
+    for code in ["FRA", "DEU", "ITA", "ESP", "PRT", "NLD", "BEL", "AUT", "SWE", "FIN"][:extra_actors]:
+        actor = government(code)
+        actor.save()
+        actor.addressed_paragraphs.add(hld_round.meeting.paragraphs.tracked().first())
+    client.login(username="secretariat", password=PASSWORD)
+    # session, user, round, actors, submitted actions, submitted revisions, unsent actions,
+    # unsent revisions, statuses, not-started statuses
+    with django_assert_num_queries(10):
+        assert client.get(f"/review/rounds/{hld_round.pk}/").status_code == 200
+
+
+def run_reminders(day: str) -> str:
+    from io import StringIO
+
+    out = StringIO()
+    with time_machine.travel(datetime.datetime.fromisoformat(f"{day}T06:00:00+00:00"), tick=False):
+        call_command("send_reminders", stdout=out)
+    return out.getvalue()
+
+
+def test_nothing_is_sent_before_the_last_week(hld_round, thai_focal_point, mailoutbox):
+    assert "Sent 0 reminder(s)." in run_reminders("2006-08-01")
+    assert mailoutbox == []
+
+
+def test_focal_points_of_actors_that_have_not_reported_get_one_reminder(
+    hld_round, thai_focal_point, australian_focal_point, australia, p15, mailoutbox
+):
+    with time_machine.travel(datetime.datetime(2006, 8, 20, tzinfo=datetime.UTC), tick=False):
+        action = reporting.create_action(actor=australia, user=australian_focal_point, data=action_input([p15]))
+        reporting.submit(action=action, user=australian_focal_point, version=action.version)
+    output = run_reminders("2006-08-25")
+    assert "Report before the HLD: due soon reminder to somchai@example.org (THA)" in output
+    assert [message.to for message in mailoutbox] == [["somchai@example.org"]]
+    assert "is due on 31 August 2006" in mailoutbox[0].body
+    assert "Sent 0 reminder(s)." in run_reminders("2006-08-25")
+    assert "Sent 0 reminder(s)." in run_reminders("2006-08-28")
+    assert len(mailoutbox) == 1
+
+
+def test_after_the_due_date_an_overdue_reminder_goes_out_weekly(hld_round, thai_focal_point, mailoutbox):
+    run_reminders("2006-09-01")
+    run_reminders("2006-09-01")
+    run_reminders("2006-09-05")
+    run_reminders("2006-09-08")
+    assert [message.body.count("was due on 31 August 2006") for message in mailoutbox] == [1, 1]
+    assert list(Reminder.objects.values_list("sent_on", flat=True).order_by("sent_on")) == [
+        datetime.date(2006, 9, 1),
+        datetime.date(2006, 9, 8),
+    ]
+
+
+def test_a_closed_round_sends_nothing(hld_round, thai_focal_point, mailoutbox):
+    ReportingRound.objects.update(closed_at=datetime.datetime(2006, 9, 2, tzinfo=datetime.UTC))
+    run_reminders("2006-09-05")
+    assert mailoutbox == []

@@ -1,0 +1,252 @@
+"""The workspace and the review queue, each role trying what it may and may not do."""
+
+import pytest
+
+from recommendations import reporting
+from recommendations.models import EvidenceFile, FocalPoint, FollowUpAction, ImplementationStatus, ReportingRound
+
+from ..conftest import PASSWORD
+from .conftest import action_input, pdf
+
+
+@pytest.fixture
+def thai_client(client, thai_focal_point):
+    client.login(username="somchai", password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def secretariat_client(client, secretariat):
+    client.login(username="secretariat", password=PASSWORD)
+    return client
+
+
+def form_data(p15, **fields) -> dict:
+    return {
+        "recommendations": [p15.pk],
+        "title": "Memorandum of understanding on labour cooperation",
+        "description": "Signed in Bangkok.",
+        "status": "completed",
+        "status_as_of": "2006-06-01",
+        "status_source": "Ministry of Labour press release",
+        "responsible_agency": "Ministry of Labour",
+        "evidence_links": "https://example.org/mou Text of the MOU",
+        **fields,
+    }
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_from_the_workspace_and_the_queue(client, workshop):
+    for url in ("/my/", "/my/actions/new/", "/review/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/?next=")
+
+
+def test_the_sign_in_page_signs_a_focal_point_in_to_their_workspace(client, thai_focal_point):
+    assert client.get("/accounts/login/").status_code == 200
+    response = client.post("/accounts/login/", {"username": "somchai", "password": PASSWORD})
+    assert response["Location"] == "/my/"
+    assert "My workspace: Thailand" in client.get("/my/").text
+
+
+def test_password_reset_sends_a_link_by_email(client, thai_focal_point, mailoutbox):
+    client.post("/accounts/password_reset/", {"email": "somchai@example.org"})
+    assert len(mailoutbox) == 1 and "/accounts/reset/" in mailoutbox[0].body
+
+
+def test_a_focal_point_logs_an_action_with_a_file_as_a_draft_of_their_actor(thai_client, p15, thailand):
+    data = form_data(p15, evidence_file=pdf(), evidence_restricted="on")
+    response = thai_client.post("/my/actions/new/", data)
+    action = FollowUpAction.objects.get()
+    assert response["Location"] == f"/my/actions/{action.pk}/"
+    assert (action.actor, action.state, action.created_by.username) == (thailand, "draft", "somchai")
+    assert list(action.evidence_links.values_list("url", "label")) == [("https://example.org/mou", "Text of the MOU")]
+    evidence = EvidenceFile.objects.get()
+    assert (evidence.name, evidence.content_type, evidence.is_restricted) == (
+        "resolution.pdf",
+        "application/pdf",
+        True,
+    )
+    assert "Submit for review" in thai_client.get(response["Location"]).text
+
+
+def test_a_bad_form_keeps_what_was_typed_and_says_what_to_fix(thai_client, p15):
+    data = form_data(p15, recommendations=[], status_as_of="2999-01-01", evidence_links="not a link")
+    response = thai_client.post("/my/actions/new/", data)
+    assert response.status_code == 200
+    page = response.text
+    assert "Choose at least one recommendation the action answers." in page
+    assert "is not a web address" in page
+    assert "Memorandum of understanding on labour cooperation" in page
+    assert not FollowUpAction.objects.exists()
+
+
+def test_a_date_in_the_future_is_refused_with_the_models_message(thai_client, p15):
+    response = thai_client.post("/my/actions/new/", form_data(p15, status_as_of="2999-01-01"))
+    assert "The status cannot hold as of a date in the future." in response.text
+    assert not FollowUpAction.objects.exists()
+
+
+def test_a_focal_point_submits_but_cannot_approve_or_reach_the_queue(thai_client, thai_draft):
+    thai_client.post(f"/my/actions/{thai_draft.pk}/submit/", {"version": thai_draft.version})
+    thai_draft.refresh_from_db()
+    assert thai_draft.state == "submitted"
+    assert thai_client.post(f"/review/actions/{thai_draft.pk}/approve/").status_code == 404
+    assert thai_client.post("/review/approve/", {"actions": [thai_draft.pk]}).status_code == 404
+    assert thai_client.get("/review/").status_code == 404
+    thai_draft.refresh_from_db()
+    assert thai_draft.state == "submitted"
+
+
+def test_submitting_twice_says_why_it_cannot(thai_client, thai_submitted):
+    response = thai_client.post(f"/my/actions/{thai_submitted.pk}/submit/", {"version": thai_submitted.version})
+    assert "this one is submitted for review" in thai_client.get(response["Location"]).text
+
+
+def test_the_secretariat_returns_with_a_comment_and_the_focal_point_is_told(
+    secretariat_client, thai_submitted, mailoutbox
+):
+    assert thai_submitted.title in secretariat_client.get("/review/").text
+    response = secretariat_client.post(f"/review/actions/{thai_submitted.pk}/return/", {"comment": "Add the link."})
+    assert response["Location"] == "/review/"
+    thai_submitted.refresh_from_db()
+    assert (thai_submitted.state, thai_submitted.review_comment) == ("returned", "Add the link.")
+    assert mailoutbox[0].to == ["somchai@example.org"]
+
+
+def test_returning_without_a_comment_is_refused(secretariat_client, thai_submitted):
+    response = secretariat_client.post(f"/review/actions/{thai_submitted.pk}/return/", {"comment": ""})
+    assert response.status_code == 400
+    assert "This field is required." in response.text
+    thai_submitted.refresh_from_db()
+    assert thai_submitted.state == "submitted"
+
+
+def test_the_secretariat_approves_with_a_validated_status(secretariat_client, thai_submitted, mailoutbox):
+    secretariat_client.post(f"/review/actions/{thai_submitted.pk}/approve/", {"validated_status": "not_started"})
+    row = ImplementationStatus.objects.get()
+    assert (row.status, row.reported_status, row.reported_differs) == ("not_started", "planned", True)
+    assert mailoutbox[0].subject.startswith("[APC Tracker] Published")
+
+
+def test_bulk_approval_publishes_what_is_submitted_and_names_what_is_not(
+    secretariat_client, thai_submitted, thailand, thai_focal_point, p15
+):
+    second = reporting.create_action(actor=thailand, user=thai_focal_point, data=action_input([p15], title="Two"))
+    reporting.submit(action=second, user=thai_focal_point, version=second.version)
+    response = secretariat_client.post("/review/approve/", {"actions": [thai_submitted.pk, second.pk]}, follow=True)
+    assert "Published 2 action(s)." in response.text
+    assert FollowUpAction.objects.published().count() == 2
+
+
+def test_an_unknown_queue_filter_is_ignored_with_a_message(secretariat_client, workshop):
+    response = secretariat_client.get("/review/?show=everything")
+    assert response.status_code == 200
+    assert "There is no filter" in response.text
+
+
+def test_the_secretariat_workspace_link_leads_to_the_queue(secretariat_client):
+    assert secretariat_client.get("/my/")["Location"] == "/review/"
+
+
+def test_a_user_without_an_appointment_is_told_so(client, django_user_model, workshop):
+    django_user_model.objects.create_user("visitor", password=PASSWORD)
+    client.login(username="visitor", password=PASSWORD)
+    assert "not the focal point" in client.get("/my/").text
+    assert client.post("/my/actions/new/", {}).status_code == 403
+
+
+def test_two_people_editing_the_same_action_the_second_is_refused_and_shown_the_change(thai_client, thai_draft, p15):
+    url = f"/my/actions/{thai_draft.pk}/edit/"
+    version = thai_client.get(url).context["form"].initial["version"]
+    thai_client.post(url, form_data(p15, title="Labour cooperation MOU", version=version))
+    response = thai_client.post(url, form_data(p15, title="MOU with Cambodia", version=version))
+    assert response.status_code == 409
+    page = response.text
+    assert "someone else changed this action" in page
+    assert "Labour cooperation MOU" in page and "MOU with Cambodia" in page
+    assert FollowUpAction.objects.get().title == "Labour cooperation MOU"
+    again = thai_client.post(
+        url, form_data(p15, title="MOU with Cambodia", version=response.context["form"]["version"].value())
+    )
+    assert again.status_code == 302
+    assert FollowUpAction.objects.get().title == "MOU with Cambodia"
+
+
+def test_editing_a_published_action_shows_the_public_version_until_approval(thai_client, thai_published, p15):
+    url = f"/my/actions/{thai_published.pk}/edit/"
+    thai_client.post(url, form_data(p15, title="Updated title", version=thai_published.version))
+    assert FollowUpAction.objects.published().get().title == thai_published.title
+    page = thai_client.get(f"/my/actions/{thai_published.pk}/").text
+    assert "Updated title" in page and "What the public sees now" in page
+
+
+def make_actions(actor, user, paragraph, count, *, submit=False):
+    for number in range(count):
+        action = reporting.create_action(actor=actor, user=user, data=action_input([paragraph], title=f"A{number}"))
+        if submit:
+            reporting.submit(action=action, user=user, version=action.version)
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_workspace_takes_a_fixed_number_of_queries(
+    thai_client, thailand, thai_focal_point, p15, count, django_assert_num_queries
+):
+    make_actions(thailand, thai_focal_point, p15, count)
+    # session, user, appointment, recommendations, statuses, actions, their recommendations,
+    # their open revisions, last submission (actions, revisions), open rounds
+    with django_assert_num_queries(11):
+        assert thai_client.get("/my/").status_code == 200
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_review_queue_takes_a_fixed_number_of_queries(
+    secretariat_client, thailand, thai_focal_point, p15, count, django_assert_num_queries
+):
+    make_actions(thailand, thai_focal_point, p15, count, submit=True)
+    # session, user, actions with actors and submitters, their recommendations with meetings
+    # (two queries), their open revisions, rounds
+    with django_assert_num_queries(7):
+        assert secretariat_client.get("/review/").status_code == 200
+
+
+def test_the_edit_form_gives_dates_to_the_browsers_date_picker_in_iso_form(thai_client, thai_draft):
+    assert 'value="2006-06-01"' in thai_client.get(f"/my/actions/{thai_draft.pk}/edit/").text
+
+
+def test_the_workspace_says_whether_the_actor_has_reported_in_an_open_round(thai_client, thai_submitted, workshop):
+    ReportingRound.objects.create(
+        meeting=workshop, title="Report before the HLD", opens_on="2006-06-01", due_date="2006-08-31"
+    )
+    assert "Thailand has submitted since the round opened." in thai_client.get("/my/").text
+    ReportingRound.objects.update(opens_on="2099-01-01", due_date="2099-02-01")
+    assert "Thailand has not submitted anything since the round opened" in thai_client.get("/my/").text
+
+
+def test_a_focal_point_whose_appointment_ended_loses_access(thai_client, thai_draft, thai_focal_point):
+    FocalPoint.objects.filter(user=thai_focal_point).update(end_date="2026-01-01", start_date="2025-01-01")
+    assert thai_client.get(f"/my/actions/{thai_draft.pk}/").status_code == 404
+    assert "not the focal point" in thai_client.get("/my/").text
+
+
+def test_a_submitted_action_cannot_be_edited_through_the_form(thai_client, thai_submitted, p15):
+    url = f"/my/actions/{thai_submitted.pk}/edit/"
+    response = thai_client.post(url, form_data(p15, version=thai_submitted.version), follow=True)
+    assert "waits for review" in response.text
+    assert FollowUpAction.objects.get().title == thai_submitted.title
+
+
+def test_the_action_page_shows_who_submitted_and_who_reviewed(thai_client, thai_published):
+    page = thai_client.get(f"/my/actions/{thai_published.pk}/").text
+    assert "submitted by somchai" in page and "reviewed by secretariat" in page
+    assert "Propose an update" in page
+
+
+def test_a_focal_point_changes_their_password(thai_client, thai_focal_point):
+    assert thai_client.get("/accounts/password_change/").status_code == 200
+    new = "another long passphrase 2006"
+    response = thai_client.post(
+        "/accounts/password_change/", {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    )
+    assert response["Location"] == "/accounts/password_change/done/"
+    thai_focal_point.refresh_from_db()
+    assert thai_focal_point.check_password(new)
