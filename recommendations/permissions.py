@@ -8,11 +8,20 @@ else is a 404, so that nobody learns what exists.
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest
 
+from security.audit import log_event
+
 from .models import EvidenceFile, FollowUpAction
 from .reporting import current_actor, is_secretariat
+
+
+def acts_as_secretariat(request: HttpRequest) -> bool:
+    """Staff who signed in with their second factor: only they reach the review tools."""
+    return is_secretariat(request.user) and request.user.is_verified()
 
 
 class SignInRequired(Exception):
@@ -24,9 +33,12 @@ def get_action_for_user(request: HttpRequest, pk: int, *, purpose: str) -> Follo
     action = FollowUpAction.objects.select_related("actor").filter(pk=pk).first()
     allowed = {
         "report": lambda: action.actor == current_actor(request.user),
-        "review": lambda: is_secretariat(request.user),
+        "review": lambda: acts_as_secretariat(request),
     }[purpose]
-    if action is None or not allowed():
+    if action is None:
+        raise Http404("No such action.")
+    if not allowed():
+        log_event("permission refused", request=request, target=f"action {pk} ({purpose})", level=logging.WARNING)
         raise Http404("No such action.")
     return action
 
@@ -40,8 +52,9 @@ def get_evidence_file_for_user(request: HttpRequest, pk: int) -> EvidenceFile:
         return evidence
     if not request.user.is_authenticated:
         raise SignInRequired
-    if is_secretariat(request.user) or evidence.action.actor == current_actor(request.user):
+    if acts_as_secretariat(request) or evidence.action.actor == current_actor(request.user):
         return evidence
+    log_event("permission refused", request=request, target=f"evidence file {pk}", level=logging.WARNING)
     raise Http404("No such file.")
 
 

@@ -1,8 +1,10 @@
 import datetime
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django_otp.admin import OTPAdminAuthenticationForm
+from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import client_address, log_event
@@ -28,10 +30,8 @@ class LockoutMixin:
         return super().clean()
 
 
-class AdminSignInForm(LockoutMixin, OTPAdminAuthenticationForm):
-    """The admin's sign-in form: staff only, a one-time code as well as the password, the lockout first."""
-
-    otp_token = forms.CharField(
+def one_time_code_field() -> forms.CharField:
+    return forms.CharField(
         label="One-time code",
         required=False,
         help_text="The six digits your authenticator app shows for APC Tracker.",
@@ -39,6 +39,29 @@ class AdminSignInForm(LockoutMixin, OTPAdminAuthenticationForm):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "aria-describedby": "id_otp_token_helptext"}
         ),
     )
+
+
+class SignInForm(LockoutMixin, OTPAuthenticationFormMixin, AuthenticationForm):
+    """The site's sign-in form: the lockout first, then the password, then for staff a one-time code."""
+
+    otp_token = one_time_code_field()
+    otp_token.help_text = "Secretariat only: " + otp_token.help_text[0].lower() + otp_token.help_text[1:]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        user = self.get_user()
+        if user is not None and user.is_staff:
+            self.clean_otp(user)
+        return cleaned_data
+
+    def _chosen_device(self, user):
+        return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+class AdminSignInForm(LockoutMixin, OTPAdminAuthenticationForm):
+    """The admin's sign-in form: staff only, a one-time code as well as the password, the lockout first."""
+
+    otp_token = one_time_code_field()
 
     def _chosen_device(self, user):
         # The form has no device menu: each secretariat account has its authenticator app.

@@ -125,3 +125,30 @@ def test_staff_without_an_authenticator_app_cannot_reach_the_admin(client, djang
     assert response.status_code == 200
     client.force_login(django_user_model.objects.get(username="newcomer"))
     assert client.get("/admin/").status_code == 302
+
+
+def test_the_site_sign_in_asks_the_secretariat_for_the_one_time_code_and_focal_points_not(
+    client, secretariat, thai_focal_point, clock
+):
+    form = {"username": "secretariat", "password": PASSWORD, "otp_token": ""}
+    assert client.post("/accounts/login/", form).status_code == 200
+    assert "_auth_user_id" not in client.session
+    form["otp_token"] = one_time_code(secretariat)
+    assert client.post("/accounts/login/", form).status_code == 302
+    assert client.get("/review/").status_code == 200
+    client.logout()
+    focal_point = {"username": "somchai", "password": PASSWORD}
+    assert client.post("/accounts/login/", focal_point).status_code == 302
+
+
+def test_staff_signed_in_without_the_second_factor_do_not_reach_the_review_tools(client, secretariat):
+    client.force_login(secretariat)
+    assert client.get("/review/").status_code == 404
+
+
+def test_the_site_sign_in_locks_out_like_the_admins(client, thai_focal_point, clock):
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": "somchai", "password": "wrong"}, REMOTE_ADDR="203.0.113.5")
+    response = client.post("/accounts/login/", {"username": "somchai", "password": PASSWORD}, REMOTE_ADDR="203.0.113.5")
+    assert "Too many failed sign-ins for this username" in response.content.decode()
+    assert "_auth_user_id" not in client.session

@@ -12,10 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from security.audit import log_event
+
 from .. import reporting
 from ..forms import ApproveForm, BulkApproveForm, ReturnForm
 from ..models import ActionState, FollowUpAction, ReportingRound, Status
-from ..permissions import get_action_for_user
+from ..permissions import acts_as_secretariat, get_action_for_user
 from .workspace import action_context, with_open_revisions, working
 
 OVERDUE_AFTER = datetime.timedelta(days=14)
@@ -28,7 +30,7 @@ FILTERS = {
 
 
 def _require_secretariat(request: HttpRequest) -> None:
-    if not reporting.is_secretariat(request.user):
+    if not acts_as_secretariat(request):
         raise Http404("No such page.")
 
 
@@ -87,6 +89,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
         except reporting.WorkflowError as error:
             messages.error(request, str(error))
         else:
+            log_event("published", request=request, target=f"action {action.pk}")
             messages.success(request, f"Published “{action.title}”; its focal points are told by email.")
             return redirect("recommendations:review-queue")
     else:
@@ -121,6 +124,7 @@ def bulk_approve(request: HttpRequest) -> HttpResponse:
         messages.error(request, " ".join(form.errors["actions"]))
         return redirect("recommendations:review-queue")
     approved, problems = reporting.approve_many(actions=form.cleaned_data["actions"], user=request.user)
+    log_event("published", request=request, target=f"{approved} actions by bulk approval")
     messages.success(request, f"Published {approved} action(s).")
     for problem in problems:
         messages.error(request, problem)

@@ -10,10 +10,12 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from security.audit import log_event
+
 from .. import reporting
 from ..forms import ActionForm
 from ..models import ActionRevision, ActionState, FollowUpAction, ImplementationStatus, Paragraph, ReportingRound
-from ..permissions import SignInRequired, get_action_for_user, get_evidence_file_for_user, sign_in
+from ..permissions import SignInRequired, acts_as_secretariat, get_action_for_user, get_evidence_file_for_user, sign_in
 
 
 def with_open_revisions(queryset):
@@ -37,7 +39,7 @@ def working(action: FollowUpAction):
 def home(request: HttpRequest) -> HttpResponse:
     actor = reporting.current_actor(request.user)
     if actor is None:
-        if reporting.is_secretariat(request.user):
+        if acts_as_secretariat(request):
             return redirect("recommendations:review-queue")
         return render(request, "workspace/no_actor.html")
     addressed = Paragraph.addressees.through.objects.filter(paragraph=OuterRef("pk"), actor=actor)
@@ -160,6 +162,8 @@ def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
         evidence = get_evidence_file_for_user(request, pk)
     except SignInRequired:
         return sign_in(request)
+    if evidence.is_restricted:
+        log_event("restricted file downloaded", request=request, target=f"evidence file {evidence.pk}")
     response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type, filename=evidence.name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store" if evidence.is_restricted else "public, max-age=3600"
