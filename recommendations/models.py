@@ -449,6 +449,11 @@ class FollowUpAction(models.Model):
 
     class Meta:
         ordering = ["-status_as_of", "-pk"]
+        indexes = [
+            # The dashboard's latest published actions, and the demo notice's check for demo actions.
+            models.Index(fields=["state", "-published_at"], name="action_state_published_idx"),
+            models.Index(fields=["is_demo"], condition=Q(is_demo=True), name="action_demo_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="action_title_not_empty"),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="action_status_valid"),

@@ -5,8 +5,11 @@ from .views import public
 app_name = "recommendations"
 
 urlpatterns = [
-    path("recommendations/export.json", public.export_json, name="export-json"),
-    path("recommendations/export.csv", public.export_csv, name="export-csv"),
-    path("recommendations/<slug:code>/<int:number>/", public.paragraph_detail, name="paragraph"),
     path("", public.home, name="home"),
+    path("about/", public.about, name="about"),
+    path("recommendations/", public.recommendation_list, name="list"),
+    path("recommendations/<slug:code>/<int:number>/", public.paragraph_detail, name="paragraph"),
+    path("documents/<slug:code>/", public.document, name="document"),
+    path("actors/<str:code>/", public.actor_detail, name="actor"),
+    path("<slug:dataset>/export.<slug:fmt>", public.export, name="export"),
 ]
