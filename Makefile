@@ -10,6 +10,7 @@ MANAGE := $(BIN)/python manage.py
 run: $(VENV)/.run-installed
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_workshop
+	$(MANAGE) generate_demo_data --actors 12 --actions 300
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	@echo "APC Tracker: http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/, create an account with: $(MANAGE) createsuperuser)"
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
