@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint fixture clean
+.PHONY: run test lint fixture bench clean
 
 run: $(VENV)/.run-installed
 	$(MANAGE) migrate --noinput
@@ -20,6 +20,15 @@ test: $(VENV)/.test-installed
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
+
+# Timings of every public page and export at 10,000 and 1,000,000 demo actions, on the database
+# DATABASE_URL names (use PostgreSQL); it replaces that database's demo data. LEVELS=10000,100000 for others.
+LEVELS ?= 10000,1000000
+bench: $(VENV)/.run-installed
+	$(MANAGE) migrate --noinput --verbosity 0
+	$(MANAGE) load_workshop
+	DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=testserver DJANGO_SECRET_KEY=bench-only-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+		$(MANAGE) bench --levels $(LEVELS)
 
 # Rebuild fixtures/bangkok-2006.json from the workshop's source text and the reading in
 # recommendations/workshop.py, on a scratch database.
