@@ -10,7 +10,16 @@ import django_filters
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
-from .models import ActionPartner, Actor, FollowUpAction, ImplementationStatus, Paragraph, Status, Theme
+from .models import (
+    ActionPartner,
+    ActionRecommendation,
+    Actor,
+    FollowUpAction,
+    ImplementationStatus,
+    Paragraph,
+    Status,
+    Theme,
+)
 
 SEARCH_MAX_LENGTH = 200
 
@@ -109,22 +118,30 @@ class ParagraphFilter(django_filters.FilterSet):
         return super().filter_queryset(queryset).distinct()
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Paragraphs whose text, or the text of one of whose published actions, has the words.
+
+        On PostgreSQL the actions are found through their full-text index and the results ranked;
+        elsewhere a case-insensitive substring match stands in.
+        """
         words = value.strip()
         if not words:
             return queryset
-        actions = FollowUpAction.objects.published().filter(recommendations=OuterRef("pk"))
+        actions = FollowUpAction.objects.published()
         if connection.vendor == "postgresql":
             from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
             query = SearchQuery(words, search_type="websearch", config="english")
-            matching_actions = actions.annotate(document=SearchVector("title", "description", config="english")).filter(
+            actions = actions.annotate(document=SearchVector("title", "description", config="english")).filter(
                 document=query
             )
-            return queryset.annotate(rank=SearchRank(SearchVector("text", config="english"), query)).filter(
-                Q(rank__gt=0) | Exists(matching_actions)
-            )
-        matching_actions = actions.filter(Q(title__icontains=words) | Q(description__icontains=words))
-        return queryset.filter(Q(text__icontains=words) | Exists(matching_actions))
+            document = SearchVector("text", config="english")
+            queryset = queryset.annotate(document=document, rank=SearchRank(document, query))
+            in_text = Q(document=query)
+        else:
+            actions = actions.filter(Q(title__icontains=words) | Q(description__icontains=words))
+            in_text = Q(text__icontains=words)
+        answered = ActionRecommendation.objects.filter(action__in=actions).values("paragraph_id")
+        return queryset.filter(in_text | Q(pk__in=answered))
 
     def reported_by(self, queryset: QuerySet, name: str, code: str) -> QuerySet:
         """Recommendations the actor has a status on (its own or from actions it takes part in)."""

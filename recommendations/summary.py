@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from statistics import fmean
 
-from django.db.models import Avg, Case, Count, Exists, FloatField, OuterRef, Subquery, Value, When
+from django.db.models import Avg, Case, Count, Exists, FloatField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -186,14 +186,16 @@ def regional_tallies(paragraph_ids: Iterable[int]) -> dict[int, Tally]:
     return tallies
 
 
-def kind_tally(kind: str) -> Tally:
+def kind_tally(kind: str, recommendations: int) -> Tally:
     """All cells of the actors of one kind on the tracked recommendations, in one query."""
-    rows = ImplementationStatus.objects.filter(paragraph__is_tracked=True, actor__kind=kind).values_list(
-        "status", flat=True
-    )
-    tally = Tally(cells=0)
-    for status in rows:
-        tally.add(status)
+    on_tracked = Q(implementation_statuses__paragraph__is_tracked=True)
+    counts = {
+        status.value: Count("implementation_statuses", filter=on_tracked & Q(implementation_statuses__status=status))
+        for status in Status
+    }
+    figures = Actor.objects.filter(kind=kind).aggregate(actors=Count("pk", distinct=True), **counts)
+    tally = Tally(cells=figures.pop("actors") * recommendations)
+    tally.counts = {status: count for status, count in figures.items() if count}
     return tally
 
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.core.exceptions import BadRequest
-from django.db.models import Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Max, Min, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from .. import exports, summary
-from ..filters import ParagraphFilter, involving
-from ..models import Actor, FollowUpAction, ImplementationStatus, Meeting, Paragraph, Status, Theme
+from ..filters import ParagraphFilter
+from ..models import ActionPartner, Actor, FollowUpAction, ImplementationStatus, Meeting, Paragraph, Status, Theme
 
 LIST_PAGE_SIZE = 20
 ACTIONS_PAGE_SIZE = 20
@@ -32,26 +32,26 @@ def _answered() -> Prefetch:
     return Prefetch("recommendations", queryset=Paragraph.objects.select_related("meeting").order_by("number"))
 
 
-def _action_page(request: HttpRequest, actions: QuerySet) -> dict:
-    """One page of actions, newest status first, without counting the whole set.
+NEWEST_STATUS_FIRST = ("-status_as_of", "-pk")
 
-    Four queries: the rows, their partners, recommendations and evidence links.
+
+def _action_page(request: HttpRequest, *querysets: QuerySet) -> dict:
+    """One page of the actions in `querysets`, newest status first, without counting them.
+
+    Each queryset is read up to the end of the page in index order and the results merged,
+    so that an actor's own and joint actions each use their index. One query per queryset,
+    then three for the page's partners, recommendations and evidence links.
     """
     number = _page_number(request)
     start = (number - 1) * ACTIONS_PAGE_SIZE
-    rows = list(
-        actions.prefetch_related("partners", _answered(), "evidence_links").order_by("-status_as_of", "-pk")[
-            start : start + ACTIONS_PAGE_SIZE + 1
-        ]
-    )
+    end = start + ACTIONS_PAGE_SIZE + 1
+    found = {action.pk: action for queryset in querysets for action in queryset.order_by(*NEWEST_STATUS_FIRST)[:end]}
+    rows = sorted(found.values(), key=lambda action: (action.status_as_of, action.pk), reverse=True)[start:end]
     if number > 1 and not rows:
         raise Http404("There are no actions on this page.")
-    return {
-        "actions": rows[:ACTIONS_PAGE_SIZE],
-        "page": number,
-        "has_next": len(rows) > ACTIONS_PAGE_SIZE,
-        "first_shown": start + 1,
-    }
+    page = rows[:ACTIONS_PAGE_SIZE]
+    prefetch_related_objects(page, "partners", _answered(), "evidence_links")
+    return {"actions": page, "page": number, "has_next": len(rows) > ACTIONS_PAGE_SIZE, "first_shown": start + 1}
 
 
 @require_safe
@@ -143,14 +143,17 @@ def actor_detail(request: HttpRequest, code: str) -> HttpResponse:
     for paragraph in recommendations:
         if paragraph.pk in own:
             tally.add(own[paragraph.pk].status)
-    region = summary.kind_tally(actor.kind)
-    region.cells = summary.reporting_actors().filter(kind=actor.kind).count() * len(recommendations)
+    region = summary.kind_tally(actor.kind, len(recommendations))
     context = {
         "actor": actor,
         "rows": [(paragraph, own.get(paragraph.pk)) for paragraph in recommendations],
         "tally": tally,
         "region": region,
-        **_action_page(request, involving(_published_actions(), actor.code)),
+        **_action_page(
+            request,
+            _published_actions().filter(actor=actor),
+            _published_actions().filter(pk__in=ActionPartner.objects.filter(actor=actor).values("action_id")),
+        ),
     }
     return render(request, "recommendations/actor.html", context)
 
