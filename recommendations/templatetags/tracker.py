@@ -40,8 +40,13 @@ def status_badge(status: str, short: bool = False) -> dict:
 
 
 @register.inclusion_tag("recommendations/snippets/bar.html")
-def progress_bar(tally, label: str) -> dict:
-    """A stacked bar of a tally's statuses, as an SVG image with a text alternative."""
+def progress_bar(tally, label: str, number: int | None = None) -> dict:
+    """A stacked bar of a tally's statuses, as an SVG image with a text alternative.
+
+    `number` names the paragraph the bar is about, so that each bar's name differs.
+    """
+    if number is not None:
+        label = f"{label} on paragraph {number}"
     segments, offset = [], 0.0
     for segment in tally.segments:
         if segment.count:
