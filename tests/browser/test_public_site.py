@@ -25,7 +25,9 @@ PAGES = [
 
 
 @pytest.fixture
-def site(follow_up, page):
+def site(request, page):
+    """The browser's page on a site with the published follow-up of `follow_up`."""
+    request.getfixturevalue("follow_up")
     return page
 
 
@@ -35,12 +37,13 @@ def test_every_public_page_has_no_accessibility_violations(site):
         assert_accessible(site)
 
 
-def test_the_demo_notice_and_its_page_are_accessible(follow_up, page):
-    follow_up["plan"].is_demo = True
-    follow_up["plan"].save()
-    page.goto("/actors/THA/")
-    assert page.get_by_role("note").is_visible()
-    assert_accessible(page)
+def test_the_demo_notice_and_its_page_are_accessible(request, site):
+    plan = request.getfixturevalue("follow_up")["plan"]
+    plan.is_demo = True
+    plan.save()
+    site.goto("/actors/THA/")
+    assert site.get_by_role("note").is_visible()
+    assert_accessible(site)
 
 
 def test_a_matrix_cell_leads_to_the_evidence_on_the_recommendation_page(site):
