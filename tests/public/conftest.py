@@ -59,7 +59,7 @@ def follow_up(workshop, thailand, australia):
         Status.COMPLETED,
         partners=(australia,),
         title="Memorandum of understanding on labour migration",
-        description="Signed by both ministers of labour.",
+        description="Signed by both ministers of labour in Canberra.",
         evidence="https://example.org/mou",
         as_of=datetime.date(2006, 8, 1),
     )

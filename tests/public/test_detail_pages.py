@@ -13,7 +13,7 @@ def test_a_recommendation_shows_its_text_neighbours_addressees_statuses_and_acti
     assert 'rel="next">Paragraph 13 →' in page
     assert 'id="status-THA"' in page and 'id="status-AUS"' in page
     assert "Memorandum of understanding on labour migration" in page
-    assert "Signed by both ministers of labour." in page
+    assert "Signed by both ministers of labour in Canberra." in page
     assert 'href="https://example.org/mou"' in page
     assert "1 August 2006" in page  # status as of
     assert 'with <a href="/actors/AUS/">Australia</a>' in page
