@@ -14,6 +14,8 @@ from ..models import ActionPartner, Actor, FollowUpAction, ImplementationStatus,
 
 LIST_PAGE_SIZE = 20
 ACTIONS_PAGE_SIZE = 20
+# Deeper pages would read ever more rows to skip; the exports hold every action.
+MAX_ACTION_PAGES = 250
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -43,6 +45,8 @@ def _action_page(request: HttpRequest, *querysets: QuerySet) -> dict:
     then three for the page's partners, recommendations and evidence links.
     """
     number = _page_number(request)
+    if number > MAX_ACTION_PAGES:
+        raise Http404(f"Pages of actions stop at {MAX_ACTION_PAGES}; the actions export holds them all.")
     start = (number - 1) * ACTIONS_PAGE_SIZE
     end = start + ACTIONS_PAGE_SIZE + 1
     found = {action.pk: action for queryset in querysets for action in queryset.order_by(*NEWEST_STATUS_FIRST)[:end]}

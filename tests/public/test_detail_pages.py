@@ -86,6 +86,12 @@ def test_actions_are_paged_without_counting_them(client, follow_up, thailand):
     assert client.get("/actors/THA/?page=x").status_code == 400
 
 
+def test_action_pages_stop_where_the_export_takes_over(client, follow_up):
+    response = client.get("/actors/THA/?page=999999999")
+    assert response.status_code == 404
+    assert b"the actions export holds them all" in response.content
+
+
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
