@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import csv
 import datetime
+import itertools
 import json
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
@@ -23,7 +25,15 @@ from django.utils import timezone
 from stream_zip import ZIP_32, ZIP_64, stream_zip
 
 from .filters import ParagraphFilter, involving
-from .models import ActionRecommendation, Actor, FollowUpAction, ImplementationStatus, Paragraph
+from .models import (
+    ActionPartner,
+    ActionRecommendation,
+    Actor,
+    EvidenceLink,
+    FollowUpAction,
+    ImplementationStatus,
+    Paragraph,
+)
 
 PARAGRAPH_COLUMNS = ["id", "meeting", "paragraph", "theme_number", "theme", "text", "tracked", "addressees", "url"]
 
@@ -68,41 +78,70 @@ def _paragraph_ids(filterset: ParagraphFilter) -> list[int]:
     return list(filterset.qs.values_list("pk", flat=True))
 
 
+_ACTION_FIELDS = [
+    "pk", "actor__code", "actor__name", "title", "description", "status", "status_as_of", "status_source",
+    "start_date", "end_date", "responsible_agency", "published_at", "is_demo",
+]  # fmt: skip
+
+
+def _grouped(pairs: Iterable[tuple]) -> dict[int, list[str]]:
+    grouped: dict[int, list[str]] = defaultdict(list)
+    for action_id, value in pairs:
+        grouped[action_id].append(value)
+    return grouped
+
+
 def _actions(filterset: ParagraphFilter, request: HttpRequest) -> Iterator[dict]:
-    """Published actions answering the listed recommendations, by the chosen actor and status if any."""
+    """Published actions answering the listed recommendations, by the chosen actor and status if any.
+
+    Read as plain values, a chunk at a time with one query per chunk for each list column:
+    model instances and prefetching would cost several times as much per row.
+    """
     data = filterset.form.cleaned_data
     answers = ActionRecommendation.objects.filter(action=OuterRef("pk"), paragraph_id__in=_paragraph_ids(filterset))
-    actions = FollowUpAction.objects.published().filter(Exists(answers)).select_related("actor")
+    actions = FollowUpAction.objects.published().filter(Exists(answers))
     if data.get("actor"):
         actions = involving(actions, data["actor"])
     if data.get("status"):
         actions = actions.filter(status=data["status"])
-    actions = actions.prefetch_related(
-        Prefetch("partners", queryset=Actor.objects.order_by("code")),
-        Prefetch("recommendations", queryset=Paragraph.objects.select_related("meeting").order_by("number")),
-        "evidence_links",
-    ).order_by("pk")
-    base = request.build_absolute_uri("/")[:-1]
-    for action in actions.iterator(chunk_size=CHUNK_SIZE):
-        yield {
-            "id": f"action-{action.pk}",
-            "actor": action.actor.code,
-            "actor_name": action.actor.name,
-            "partners": [actor.code for actor in action.partners.all()],
-            "recommendations": [f"{p.meeting.code}/{p.number}" for p in action.recommendations.all()],
-            "title": action.title,
-            "description": action.description,
-            "status": action.status,
-            "status_as_of": action.status_as_of.isoformat(),
-            "status_source": action.status_source,
-            "start_date": action.start_date.isoformat() if action.start_date else "",
-            "end_date": action.end_date.isoformat() if action.end_date else "",
-            "responsible_agency": action.responsible_agency,
-            "evidence": [link.url for link in action.evidence_links.all()],
-            "published_at": action.published_at.isoformat(),
-            "demo": action.is_demo,
-            "url": base + reverse("recommendations:actor", args=[action.actor.code]),
-        }
+    rows = actions.order_by("pk").values_list(*_ACTION_FIELDS).iterator(chunk_size=CHUNK_SIZE)
+    actor_url = request.build_absolute_uri(reverse("recommendations:actor", args=["CODE"])).replace("CODE", "{}")
+    while chunk := list(itertools.islice(rows, CHUNK_SIZE)):
+        ids = [row[0] for row in chunk]
+        partners = _grouped(
+            ActionPartner.objects.filter(action_id__in=ids)
+            .order_by("actor__code")
+            .values_list("action_id", "actor__code")
+        )
+        answered = _grouped(
+            (action_id, f"{meeting}/{number}")
+            for action_id, meeting, number in ActionRecommendation.objects.filter(action_id__in=ids)
+            .order_by("paragraph__number")
+            .values_list("action_id", "paragraph__meeting__code", "paragraph__number")
+        )
+        evidence = _grouped(
+            EvidenceLink.objects.filter(action_id__in=ids).order_by("pk").values_list("action_id", "url")
+        )
+        for pk, code, name, title, description, status, as_of, source, start, end, agency, published, demo in chunk:
+            yield {
+                "id": f"action-{pk}",
+                "actor": code,
+                "actor_name": name,
+                "partners": partners.get(pk, []),
+                "recommendations": answered.get(pk, []),
+                "title": title,
+                "description": description,
+                "status": status,
+                "status_as_of": as_of.isoformat(),
+                "status_source": source,
+                "start_date": start.isoformat() if start else "",
+                "end_date": end.isoformat() if end else "",
+                "responsible_agency": agency,
+                "evidence": evidence.get(pk, []),
+                "published_at": published.isoformat(),
+                "demo": demo,
+                "url": actor_url.format(code),
+            }
 
 
 def _statuses(filterset: ParagraphFilter, request: HttpRequest) -> Iterator[dict]:
