@@ -5,11 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint fixture backup restore clean
+.PHONY: run test lint fixture bench backup restore loadtest clean
 
 run: $(VENV)/.run-installed
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_workshop
+	$(MANAGE) generate_demo_data --actors 12 --actions 300
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	@echo "APC Tracker: http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/, review queue: http://127.0.0.1:$(PORT)/review/)"
 	@echo "  Secretariat account:  $(MANAGE) createsuperuser"
@@ -32,6 +33,15 @@ restore: $(VENV)/.run-installed
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
+
+# Timings of every public page and export at 10,000 and 1,000,000 demo actions, on the database
+# DATABASE_URL names (use PostgreSQL); it replaces that database's demo data. LEVELS=10000,100000 for others.
+LEVELS ?= 10000,1000000
+bench: $(VENV)/.run-installed
+	$(MANAGE) migrate --noinput --verbosity 0
+	$(MANAGE) load_workshop
+	DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=testserver DJANGO_SECRET_KEY=bench-only-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+		$(MANAGE) bench --levels $(LEVELS)
 
 # Rebuild fixtures/bangkok-2006.json from the workshop's source text and the reading in
 # recommendations/workshop.py, on a scratch database.

@@ -514,6 +514,14 @@ class FollowUpAction(ActionContent):
 
     class Meta:
         ordering = ["-status_as_of", "-pk"]
+        indexes = [
+            # The dashboard's latest published actions, and the demo notice's check for demo actions.
+            models.Index(fields=["state", "-published_at"], name="action_state_published_idx"),
+            models.Index(fields=["is_demo"], condition=Q(is_demo=True), name="action_demo_idx"),
+            # Pages list actions newest status first, all of them or one actor's, a page at a time.
+            models.Index(fields=["-status_as_of", "-id"], name="action_newest_status_idx"),
+            models.Index(fields=["actor", "-status_as_of", "-id"], name="action_actor_newest_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="action_title_not_empty"),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="action_status_valid"),

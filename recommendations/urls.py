@@ -5,9 +5,6 @@ from .views import public, review, workspace
 app_name = "recommendations"
 
 urlpatterns = [
-    path("recommendations/export.json", public.export_json, name="export-json"),
-    path("recommendations/export.csv", public.export_csv, name="export-csv"),
-    path("recommendations/<slug:code>/<int:number>/", public.paragraph_detail, name="paragraph"),
     path("my/", workspace.home, name="workspace"),
     path("my/actions/new/", workspace.action_new, name="workspace-action-new"),
     path("my/actions/<int:pk>/", workspace.action_detail, name="workspace-action"),
@@ -21,4 +18,10 @@ urlpatterns = [
     path("review/actions/<int:pk>/return/", review.return_action, name="review-return"),
     path("review/rounds/<int:pk>/", review.round_compliance, name="review-round"),
     path("", public.home, name="home"),
+    path("about/", public.about, name="about"),
+    path("recommendations/", public.recommendation_list, name="list"),
+    path("recommendations/<slug:code>/<int:number>/", public.paragraph_detail, name="paragraph"),
+    path("documents/<slug:code>/", public.document, name="document"),
+    path("actors/<str:code>/", public.actor_detail, name="actor"),
+    path("<slug:dataset>/export.<slug:fmt>", public.export, name="export"),
 ]

@@ -1,0 +1,119 @@
+import resource
+import statistics
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from recommendations.demo import generate_demo_data
+from recommendations.models import Actor, FollowUpAction
+
+
+def _first_demo_actor() -> str:
+    return Actor.objects.filter(is_demo=True).order_by("code").values_list("code", flat=True).first()
+
+
+def pages() -> list[str]:
+    demo = _first_demo_actor()
+    return [
+        "/",
+        "/recommendations/",
+        "/recommendations/?tracked=yes&status=completed&sort=-progress",
+        "/recommendations/?q=labour+migration",
+        "/recommendations/bangkok-2006/12/",
+        "/recommendations/bangkok-2006/12/?page=10",
+        f"/actors/{demo}/",
+        "/actors/THA/",
+        "/documents/bangkok-2006/",
+        "/about/",
+        "/recommendations/export.csv",
+        "/recommendations/export.json",
+        "/recommendations/export.xlsx",
+        "/statuses/export.csv",
+        "/statuses/export.xlsx",
+        f"/actions/export.csv?actor={demo}",
+        f"/actions/export.json?actor={demo}",
+        f"/actions/export.xlsx?actor={demo}",
+    ]
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+class Command(BaseCommand):
+    help = (
+        "Create each level of demo actions on the configured database (replacing the demo data), request every "
+        "public page and export repeatedly, and print queries, median and p95 server time per page, and the "
+        "ratio of the largest level's median to the smallest's. Exports are timed to their first bytes; the "
+        "largest actions CSV is also read whole, with its rows, time and the growth of the process's memory."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--levels", default="10000,1000000", help="Numbers of demo actions, comma-separated.")
+        parser.add_argument("--actors", type=int, default=10, help="Demo actors sharing the actions.")
+        parser.add_argument("--repeat", type=int, default=15, help="Requests per page and level.")
+
+    def handle(self, *args, levels: str, actors: int, repeat: int, **options):
+        client = Client()
+        results: dict[int, dict[str, tuple[int, float, float]]] = {}
+        for level in [int(value) for value in levels.split(",")]:
+            started = time.monotonic()
+            generate_demo_data(actors=actors, actions=level)
+            self.stdout.write(f"{level:,} demo actions created in {time.monotonic() - started:.1f} s")
+            if connection.vendor == "postgresql":
+                # What autovacuum does in time: statistics for the planner, and the full-text
+                # index's pending entries merged, which a bulk load leaves behind.
+                with connection.cursor() as cursor:
+                    cursor.execute("VACUUM ANALYZE")
+            results[level] = {url: self._measure(client, url, repeat) for url in pages()}
+            self._full_export(client, f"/actions/export.csv?actor={_first_demo_actor()}")
+        self._table(results)
+
+    def _measure(self, client: Client, url: str, repeat: int) -> tuple[int, float, float]:
+        timings, queries = [], 0
+        for attempt in range(repeat + 1):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(url)
+                if response.streaming:
+                    next(iter(response.streaming_content))
+                elapsed = time.perf_counter() - started
+                response.close()
+            if response.status_code != 200:
+                raise CommandError(f"{url} answered {response.status_code}; the smallest level needs 10,000 actions.")
+            if attempt:  # the first request warms caches
+                timings.append(elapsed * 1000)
+                queries = len(captured)
+        return queries, statistics.median(timings), _percentile(timings, 0.95)
+
+    def _full_export(self, client: Client, url: str) -> None:
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        started = time.perf_counter()
+        response = client.get(url)
+        chunks = iter(response.streaming_content)
+        first = next(chunks)
+        first_at = time.perf_counter() - started
+        lines = first.count(b"\n") + sum(chunk.count(b"\n") for chunk in chunks)
+        total = time.perf_counter() - started
+        growth = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
+        self.stdout.write(
+            f"{url}: {lines - 1:,} rows; first bytes after {first_at * 1000:.0f} ms, whole file in {total:.1f} s; "
+            f"peak memory grew by {growth:.0f} MB ({FollowUpAction.objects.count():,} actions in the database)"
+        )
+
+    def _table(self, results: dict[int, dict[str, tuple[int, float, float]]]) -> None:
+        levels = sorted(results)
+        small, large = levels[0], levels[-1]
+        header = f"{'page':<64} " + " ".join(f"{f'q@{n:,}':>11} {'median':>8} {'p95':>8}" for n in levels)
+        self.stdout.write(f"\n{connection.vendor}, times in ms (exports: time to first bytes)\n")
+        self.stdout.write(header + f" {'ratio':>6}")
+        for url in results[small]:
+            cells = " ".join(
+                f"{results[n][url][0]:>11} {results[n][url][1]:>8.1f} {results[n][url][2]:>8.1f}" for n in levels
+            )
+            ratio = results[large][url][1] / results[small][url][1]
+            self.stdout.write(f"{url:<64} {cells} {ratio:>6.2f}")

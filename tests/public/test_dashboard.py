@@ -1,0 +1,104 @@
+"""The dashboard: progress figures, the actor × recommendation matrix and the latest actions."""
+
+import pytest
+import time_machine
+
+from recommendations import summary
+from recommendations.models import Actor, Status
+
+from .conftest import add_actions, make_action
+
+
+def test_the_matrix_shows_each_actors_status_and_keeps_no_information_apart_from_not_started(client, follow_up):
+    page = client.get("/").content.decode()
+    assert 'href="/recommendations/bangkok-2006/12/#status-THA" class="status status-completed"' in page
+    assert "Thailand on paragraph 12: Completed" in page
+    assert "Australia on paragraph 8: Not started" in page
+    assert "Australia on paragraph 9: No information provided" in page
+    assert "Vietnam on paragraph 9: No information provided" in page
+
+
+def test_the_dashboard_never_shows_unpublished_actions(client, follow_up):
+    page = client.get("/").content.decode()
+    assert "Secret draft" not in page
+    assert "Memorandum of understanding on labour migration" in page
+
+
+def test_each_persona_sees_the_same_public_dashboard(client, follow_up, secretariat, thai_focal_point):
+    anonymous = client.get("/")
+    for user in (secretariat, thai_focal_point):
+        client.force_login(user)
+        signed_in = client.get("/")
+        assert signed_in.status_code == 200
+        assert "Secret draft" not in signed_in.content.decode()
+    assert anonymous.status_code == 200
+
+
+def test_the_dashboard_shows_progress_per_theme_kind_and_actor(client, follow_up):
+    figures = summary.dashboard()
+    by_actor = {group.key.code: group for group in figures.by_actor}
+    # Thailand: completed (100) and planned (25) → mean 62.5; Australia: completed and not started → 50.
+    assert by_actor["THA"].progress == pytest.approx(62.5)
+    assert by_actor["AUS"].progress == pytest.approx(50)
+    assert by_actor["IOM"].progress is None
+    # ¶12: two completed → 100; ¶7: planned → 25; ¶8: not started → 0. Overall: mean of the three.
+    assert figures.overall.progress == pytest.approx((100 + 25 + 0) / 3)
+    assert figures.overall.tally.reported == 4
+    assert figures.overall.tally.cells == len(figures.actors) * 19
+    kinds = {group.key: group for group in figures.kinds}
+    assert kinds[Actor.Kind.GOVERNMENT].progress == pytest.approx((100 + 25 + 0) / 3)
+    assert kinds[Actor.Kind.INTERNATIONAL_ORGANISATION].progress is None
+    page = client.get("/").content.decode()
+    assert "42%" in page  # overall, rounded
+    assert "5. Building partnership" in page
+
+
+def test_roll_up_arithmetic():
+    tally = summary.Tally(cells=10)
+    for status in [Status.COMPLETED, Status.ONGOING_PRACTICE, Status.IN_PROGRESS, Status.PLANNED, Status.NOT_STARTED]:
+        tally.add(status.value)
+    tally.add(Status.NO_ACTION_PLANNED.value)
+    assert tally.reported == 6
+    assert tally.no_information == 4
+    assert tally.progress == pytest.approx(100 * (1 + 1 + 0.5 + 0.25) / 6)
+    assert [segment.count for segment in tally.segments] == [1, 1, 1, 1, 1, 1, 4]
+    assert sum(segment.percent for segment in tally.segments) == pytest.approx(100)
+    assert summary.Tally(cells=3).progress is None
+    assert summary.mean_progress([tally, summary.Tally(cells=2)]) == tally.progress
+
+
+@pytest.mark.parametrize(
+    ("today", "text"),
+    [
+        ("2006-09-04", "10 days to the United Nations High-level Dialogue"),
+        ("2006-09-13", "1 day to the United Nations High-level Dialogue"),
+        ("2006-09-15", "is under way"),
+        ("2026-11-28", "was held on 14–15 September 2006"),
+    ],
+)
+def test_the_header_counts_down_to_the_high_level_dialogue(client, workshop, today, text):
+    with time_machine.travel(today):
+        assert text in client.get("/").content.decode()
+
+
+def test_the_dashboard_runs_the_same_queries_at_n_and_ten_times_n_actions(
+    client, follow_up, thailand, django_assert_num_queries
+):
+    # header (meeting, demo flags), recommendations, actors, statuses, latest actions,
+    # their recommendations
+    with django_assert_num_queries(6):
+        client.get("/")
+    add_actions(30, thailand, [10, 11])
+    make_action(Actor.objects.get(code="IOM"), [20], Status.ONGOING_PRACTICE)
+    with django_assert_num_queries(6):
+        assert client.get("/").status_code == 200
+    add_actions(300, thailand, [13, 14, 15])
+    with django_assert_num_queries(6):
+        assert client.get("/").status_code == 200
+
+
+def test_the_demo_notice_shows_while_any_demo_record_exists(client, follow_up):
+    assert "Demo data:" not in client.get("/").content.decode()
+    follow_up["plan"].is_demo = True
+    follow_up["plan"].save()
+    assert "Demo data:" in client.get("/").content.decode()

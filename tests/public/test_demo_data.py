@@ -1,0 +1,60 @@
+"""Demo data: realistic, labelled, kept apart from the workshop data and removable with one command."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from recommendations.models import Actor, FollowUpAction, ImplementationStatus, Status
+from recommendations.services import refresh_implementation_statuses
+
+from .conftest import make_action
+
+
+def test_demo_data_is_labelled_spread_over_time_and_shows_a_notice(client, workshop):
+    call_command("generate_demo_data", "--actors", "5", "--actions", "400", verbosity=0)
+    actors = Actor.objects.filter(is_demo=True)
+    assert actors.count() == 5
+    assert all(actor.kind == Actor.Kind.GOVERNMENT for actor in actors)
+    assert not actors.filter(code__in=["THA", "AUS", "VNM"]).exists()
+    actions = FollowUpAction.objects.published()
+    assert actions.count() == 400 == actions.filter(is_demo=True, actor__is_demo=True).count()
+    years = {d.year for d in actions.values_list("status_as_of", flat=True)}
+    assert min(years) == 2006 and len(years) > 10
+    assert len(set(actions.values_list("status", flat=True))) >= 4
+    page = client.get("/").content.decode()
+    assert "Demo data:" in page
+    assert "demo</span>" in page
+    assert "demo data</span>" in client.get(f"/actors/{actors[0].code}/").content.decode()
+
+
+def test_demo_statuses_are_those_the_actions_give(workshop):
+    call_command("generate_demo_data", "--actors", "3", "--actions", "200", verbosity=0)
+    before = set(ImplementationStatus.objects.values_list("actor_id", "paragraph_id", "status", "as_of"))
+    refresh_implementation_statuses({(a, p) for a, p, _, _ in before})
+    assert set(ImplementationStatus.objects.values_list("actor_id", "paragraph_id", "status", "as_of")) == before
+    assert before
+
+
+def test_more_actors_than_asia_pacific_governments_become_demo_organisations(workshop):
+    call_command("generate_demo_data", "--actors", "40", "--actions", "10", verbosity=0)
+    assert Actor.objects.filter(is_demo=True, code__startswith="DEMO-ORG-").count() == 4
+
+
+def test_removing_demo_data_leaves_the_workshop_and_real_follow_up_as_they_were(client, workshop, thailand):
+    real = make_action(thailand, [12], Status.COMPLETED)
+    marked = make_action(thailand, [13], Status.PLANNED)
+    marked.is_demo = True
+    marked.save()
+    call_command("generate_demo_data", "--actors", "4", "--actions", "100", verbosity=0)
+    call_command("generate_demo_data", "--actors", "4", "--actions", "50", verbosity=0)  # replaces, never adds
+    assert FollowUpAction.objects.filter(actor__is_demo=True).count() == 50
+    call_command("generate_demo_data", "--remove", verbosity=0)
+    assert list(FollowUpAction.objects.all()) == [real]
+    assert not Actor.objects.filter(is_demo=True).exists()
+    assert list(ImplementationStatus.objects.values_list("paragraph__number", "status")) == [(12, "completed")]
+    assert "Demo data:" not in client.get("/").content.decode()
+    assert Actor.objects.count() == 18
+
+
+def test_the_command_refuses_nonsense(db):
+    with pytest.raises(CommandError, match="load the workshop first"):
+        call_command("generate_demo_data", verbosity=0)

@@ -1,0 +1,123 @@
+"""The recommendation, actor and document pages."""
+
+import pytest
+
+from recommendations.models import Actor, ImplementationStatus, Status
+
+from .conftest import add_actions, make_action
+
+
+def test_a_recommendation_shows_its_text_neighbours_addressees_statuses_and_actions(client, follow_up):
+    page = client.get("/recommendations/bangkok-2006/12/").content.decode()
+    assert 'rel="prev">← Paragraph 11' in page
+    assert 'rel="next">Paragraph 13 →' in page
+    assert 'id="status-THA"' in page and 'id="status-AUS"' in page
+    assert "Memorandum of understanding on labour migration" in page
+    assert "Signed by both ministers of labour in Canberra." in page
+    assert 'href="https://example.org/mou"' in page
+    assert "1 August 2006" in page  # status as of
+    assert 'with <a href="/actors/AUS/">Australia</a>' in page
+    assert "Permalink:" in page
+
+
+def test_the_first_and_last_paragraphs_have_one_neighbour(client, workshop):
+    first = client.get("/recommendations/bangkok-2006/1/").content.decode()
+    assert 'rel="prev"' not in first and 'rel="next">Paragraph 2' in first
+    last = client.get("/recommendations/bangkok-2006/25/").content.decode()
+    assert 'rel="next"' not in last and 'rel="prev">← Paragraph 24' in last
+
+
+def test_an_addressee_without_a_report_shows_no_information_provided(client, follow_up):
+    page = client.get("/recommendations/bangkok-2006/23/").content.decode()
+    assert 'id="status-BALI"' in page
+    assert "No information provided" in page
+
+
+def test_a_status_set_by_the_secretariat_shows_its_source(client, follow_up, thailand, workshop):
+    row = ImplementationStatus.objects.get(actor=thailand, paragraph__number=7)
+    row.explicit_status, row.explicit_source = Status.COMPLETED, "Royal Gazette, vol. 124"
+    row.explicit_as_of = row.derived_as_of
+    row.save()
+    page = client.get("/recommendations/bangkok-2006/7/").content.decode()
+    assert "Set by the secretariat: Royal Gazette, vol. 124" in page
+
+
+def test_no_page_shows_a_draft(client, follow_up):
+    for url in ["/recommendations/bangkok-2006/9/", "/actors/VNM/", "/documents/bangkok-2006/", "/"]:
+        assert "Secret draft" not in client.get(url).content.decode()
+
+
+def test_the_actor_page_lists_its_statuses_its_own_and_joint_actions_and_regional_figures(client, follow_up):
+    page = client.get("/actors/AUS/").content.decode()
+    assert "Survey of remittance costs" in page
+    assert "Memorandum of understanding on labour migration" in page  # as partner
+    assert "National plan on migration data" not in page
+    assert "All governments" in page
+    # Australia: completed and not started → 50%; the governments: ¶12 ×2, ¶7 planned, ¶8 not started.
+    assert "<td>50%</td>" in page
+    assert "<td>2 of 19</td>" in page
+    assert "<td>4 of 57</td>" in page
+    assert 'href="/actions/export.csv?actor=AUS"' in page
+
+
+def test_actor_codes_are_read_in_any_case_and_unknown_ones_are_404(client, follow_up):
+    assert client.get("/actors/aus/").status_code == 200
+    assert client.get("/actors/ZZZ/").status_code == 404
+    assert client.get("/actors/" + "X" * 300 + "/").status_code == 404
+
+
+def test_the_document_reads_whole_with_anchors_and_regional_status_beside_recommendations(client, follow_up):
+    page = client.get("/documents/bangkok-2006/").content.decode()
+    for number in range(1, 26):
+        assert f'id="para-{number}"' in page
+    assert 'class="paragraph context"' in page and 'class="paragraph tracked"' in page
+    assert "2 of 11 actors reported" in page  # ¶12: Thailand and Australia of the 11 reporting actors
+    assert "5. Building partnership" in page
+    assert client.get("/documents/nowhere/").status_code == 404
+
+
+def test_actions_are_paged_without_counting_them(client, follow_up, thailand):
+    add_actions(45, thailand, [12])
+    first = client.get("/recommendations/bangkok-2006/12/").content.decode()
+    assert "Older actions" in first and "Newer actions" not in first
+    third = client.get("/recommendations/bangkok-2006/12/?page=3").content.decode()
+    assert "Newer actions" in third and "Older actions" not in third
+    assert client.get("/recommendations/bangkok-2006/12/?page=4").status_code == 404
+    assert client.get("/actors/THA/?page=x").status_code == 400
+
+
+def test_action_pages_stop_where_the_export_takes_over(client, follow_up):
+    response = client.get("/actors/THA/?page=999999999")
+    assert response.status_code == 404
+    assert b"the actions export holds them all" in response.content
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        # header, paragraph, neighbours, addressees, statuses, actions with partners,
+        # recommendations and evidence links
+        ("/recommendations/bangkok-2006/12/", 9),
+        # header, actor, recommendations, its statuses, the kind's statuses, the kind's actors,
+        # actions with partners, recommendations and evidence links
+        ("/actors/THA/", 10),
+        # header, meeting, paragraphs, number of reporting actors, their statuses
+        ("/documents/bangkok-2006/", 5),
+        # header
+        ("/about/", 1),
+    ],
+)
+def test_detail_pages_run_the_same_queries_at_n_and_ten_times_n_actions(
+    client, follow_up, thailand, django_assert_num_queries, url, expected
+):
+    with django_assert_num_queries(expected):
+        client.get(url)
+    add_actions(25, thailand, [12, 13])
+    make_action(
+        Actor.objects.get(code="IOM"), [12], Status.COMPLETED, partners=(thailand,), evidence="https://a.example"
+    )
+    with django_assert_num_queries(expected):
+        client.get(url)
+    add_actions(250, thailand, [12, 14])
+    with django_assert_num_queries(expected):
+        assert client.get(url).status_code == 200

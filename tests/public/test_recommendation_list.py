@@ -1,0 +1,121 @@
+"""The recommendations list: filters in the URL, search, sorting, pagination and a result count."""
+
+import re
+
+import pytest
+
+from recommendations.models import Actor, Status, Theme
+from recommendations.services import import_outcomes
+
+from .conftest import add_actions, make_action
+
+
+def numbers(response) -> list[int]:
+    assert response.status_code == 200
+    return [int(n) for n in re.findall(r'<h2><a href="/recommendations/[\w-]+/(\d+)/">', response.content.decode())]
+
+
+def test_the_list_shows_every_paragraph_in_document_order_with_a_count(client, workshop):
+    response = client.get("/recommendations/")
+    assert numbers(response) == list(range(1, 21))
+    assert "1–20 of 25 paragraphs" in response.content.decode()
+    assert numbers(client.get("/recommendations/?page=2")) == list(range(21, 26))
+
+
+def test_tracked_or_context(client, workshop):
+    assert numbers(client.get("/recommendations/?tracked=no")) == [1, 2, 3, 4, 5, 6]
+    assert numbers(client.get("/recommendations/?tracked=yes&page=1"))[:2] == [7, 8]
+
+
+def test_filter_by_theme_addressee_and_meeting(client, workshop):
+    theme = Theme.objects.get(meeting=workshop, heading__startswith="Building partnership")
+    found = numbers(client.get(f"/recommendations/?theme={theme.pk}"))
+    assert found and all(n >= 21 for n in found)
+    assert 23 in numbers(client.get("/recommendations/?addressee=BALI"))
+    assert 7 not in numbers(client.get("/recommendations/?addressee=BALI"))
+    import_outcomes(text="Later meeting\n\nI. Follow-up\n\n1. States report back.\n", code="apc-2007")
+    assert numbers(client.get("/recommendations/?meeting=apc-2007")) == [1]
+
+
+def test_filter_by_reporting_actor_and_status(client, follow_up):
+    assert numbers(client.get("/recommendations/?actor=THA")) == [7, 12]
+    assert numbers(client.get("/recommendations/?status=completed")) == [12]
+    assert numbers(client.get("/recommendations/?actor=AUS&status=completed")) == [12]
+    assert numbers(client.get("/recommendations/?actor=AUS&status=planned")) == []
+    # Viet Nam's only action is a draft: the public sees no status for it.
+    assert numbers(client.get("/recommendations/?actor=VNM")) == []
+    assert numbers(client.get("/recommendations/?status=in_progress")) == []
+
+
+def test_search_finds_paragraph_text_and_published_action_text(client, follow_up):
+    assert 23 in numbers(client.get("/recommendations/?q=Bali"))
+    assert numbers(client.get("/recommendations/?q=Canberra")) == [12]
+    assert numbers(client.get("/recommendations/?q=smuggling+secret")) == []
+
+
+def test_sort_by_progress(client, follow_up):
+    assert numbers(client.get("/recommendations/?tracked=yes&sort=-progress"))[:3] == [12, 7, 8]
+    assert numbers(client.get("/recommendations/?tracked=yes&sort=-reported"))[0] == 12
+
+
+def test_the_export_links_carry_the_current_filters(client, follow_up):
+    page = client.get("/recommendations/?status=completed&actor=THA&page=1&sort=-progress").content.decode()
+    assert 'href="/actions/export.csv?status=completed&amp;actor=THA"' in page
+    assert 'href="/recommendations/export.xlsx?status=completed&amp;actor=THA"' in page
+
+
+def test_each_persona_sees_only_published_work_in_the_list(client, follow_up, secretariat, thai_focal_point):
+    for user in (None, secretariat, thai_focal_point):
+        if user:
+            client.force_login(user)
+        assert numbers(client.get("/recommendations/?q=secret")) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("status=finished", "Unknown status"),
+        ("actor=ZZZ", "No actor has the code given in ?actor="),
+        ("addressee=%3Cscript%3E", "No actor has the code given in ?addressee="),
+        ("meeting=nowhere", "No meeting has the code"),
+        ("theme=abc", "No theme has the number"),
+        ("tracked=maybe", "?tracked= is yes or no"),
+        ("sort=random", "Unknown sort order"),
+        ("q=" + "x" * 201, "at most 200 characters"),
+    ],
+)
+def test_a_bad_filter_is_ignored_with_a_visible_message(client, workshop, query, message):
+    response = client.get(f"/recommendations/?{query}")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Some filters were ignored" in page
+    assert message in page
+    assert "<script>" not in page.split("<main")[1]
+    assert "1–20 of 25 paragraphs" in page
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "1.5", "9" * 30])
+def test_a_malformed_page_number_is_a_400(client, workshop, page):
+    assert client.get(f"/recommendations/?page={page}").status_code == 400
+
+
+def test_a_page_beyond_the_last_is_a_404(client, workshop):
+    assert client.get("/recommendations/?page=3").status_code == 404
+    assert client.get("/recommendations/?page=999999999").status_code == 404
+
+
+def test_the_list_runs_the_same_queries_at_n_and_ten_times_n_actions(
+    client, follow_up, thailand, django_assert_num_queries
+):
+    # header, themes with meetings and actors for the filter choices, the count, the page of
+    # paragraphs with their progress, the number of reporting actors, their statuses
+    url = "/recommendations/?q=labour&status=completed&actor=THA&sort=-progress"
+    with django_assert_num_queries(7):
+        client.get(url)
+    add_actions(20, thailand, [12, 13])
+    make_action(Actor.objects.get(code="IOM"), [12], Status.COMPLETED, title="labour")
+    with django_assert_num_queries(7):
+        client.get(url)
+    add_actions(200, thailand, [12, 14, 15])
+    with django_assert_num_queries(7):
+        assert numbers(client.get(url)) == [12]
