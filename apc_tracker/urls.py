@@ -7,6 +7,7 @@ from security.forms import SignInForm
 from .health import healthz
 
 handler403 = "security.audit.permission_denied"
+handler404 = "apc_tracker.errors.page_not_found"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -190,10 +190,26 @@ class _Plan:
         return Status.values[min(final, step)]
 
 
+def _column_defaults(model) -> dict:
+    """What the ORM would write for each column a bulk row leaves out: the field's default, else empty."""
+    defaults = {}
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.generated:
+            continue
+        if field.has_default():
+            defaults[field.attname] = field.get_default()
+        elif field.null:
+            defaults[field.attname] = None
+        elif field.empty_strings_allowed:
+            defaults[field.attname] = ""
+    return defaults
+
+
 def _rows(
     rng: random.Random, count: int, first_id: int, actors: list[Actor], paragraphs: list[Paragraph]
 ) -> Iterator[tuple[dict, list[tuple], list[tuple]]]:
     plan = _Plan(rng, actors, paragraphs)
+    defaults = _column_defaults(FollowUpAction)
     now = timezone.now()
     today = timezone.localdate()
     span = (today - FIRST_DAY).days
@@ -206,6 +222,7 @@ def _rows(
         published = datetime.datetime.combine(as_of, datetime.time(9), tzinfo=datetime.UTC)
         theme = answers[0].theme.position if answers[0].theme else 6
         action = {
+            **defaults,
             "id": action_id,
             "actor_id": actor.pk,
             "title": f"{rng.choice(TITLES.get(theme, TITLES[6]))} — {actor.short_name}",

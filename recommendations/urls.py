@@ -23,5 +23,6 @@ urlpatterns = [
     path("recommendations/<slug:code>/<int:number>/", public.paragraph_detail, name="paragraph"),
     path("documents/<slug:code>/", public.document, name="document"),
     path("actors/<str:code>/", public.actor_detail, name="actor"),
+    path("actions/<int:pk>/", public.action_detail, name="action"),
     path("<slug:dataset>/export.<slug:fmt>", public.export, name="export"),
 ]

@@ -21,6 +21,7 @@ def suspicious(request):
 
 urlpatterns = [path("fail/", fail), path("forbid/", forbid), path("suspicious/", suspicious), *project_urls]
 handler403 = "security.audit.permission_denied"
+handler404 = "apc_tracker.errors.page_not_found"
 
 
 @pytest.mark.parametrize(
@@ -40,7 +41,7 @@ def test_error_pages_are_styled_and_leak_nothing(client, db, url, status, headin
     page = response.content.decode()
     assert f"<h1>{heading}</h1>" in page
     assert "/static/recommendations/site." in page
-    for leak in ("secret internals", "internal reason", "Traceback", "DATABASE_URL", "settings"):
+    for leak in ("secret internals", "internal reason", "Traceback", "DATABASE_URL", "settings", "Resolver404"):
         assert leak not in page
 
 

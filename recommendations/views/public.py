@@ -139,6 +139,13 @@ def paragraph_detail(request: HttpRequest, code: str, number: int) -> HttpRespon
 
 
 @require_safe
+def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A published action as the public sees it, with the history of what was published."""
+    action = get_object_or_404(_published_actions().prefetch_related("partners", _answered(), "evidence_links"), pk=pk)
+    return render(request, "recommendations/action.html", {"action": action, "single": [action]})
+
+
+@require_safe
 def actor_detail(request: HttpRequest, code: str) -> HttpResponse:
     actor = get_object_or_404(Actor, code=code.upper())
     recommendations = list(Paragraph.objects.tracked().select_related("meeting", "theme").order_by("meeting", "number"))

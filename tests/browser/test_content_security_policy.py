@@ -5,7 +5,16 @@ from playwright.sync_api import Error as PlaywrightError
 
 from tests.conftest import sign_in_with_second_factor
 
-PUBLIC_PAGES = ["/", "/recommendations/bangkok-2006/23/", "/no-such-page/"]
+PUBLIC_PAGES = [
+    "/",
+    "/recommendations/?theme=2&status=completed",
+    "/recommendations/bangkok-2006/23/",
+    "/documents/bangkok-2006/",
+    "/actors/THA/",
+    "/about/",
+    "/accounts/login/",
+    "/no-such-page/",
+]
 ADMIN_PAGES = [
     "/admin/",
     "/admin/recommendations/paragraph/",

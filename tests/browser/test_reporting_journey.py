@@ -43,6 +43,10 @@ def test_an_action_goes_from_a_focal_point_through_review_to_the_public(
     page, live_workshop, secretariat, settings, tmp_path, clock
 ):
     settings.MEDIA_ROOT = tmp_path
+    page.goto("/")
+    reported_before = page.locator(".big-figure").inner_text()
+    cell = page.get_by_text("Thailand on paragraph 15: No information provided")
+    expect(cell).to_have_count(1)
     add_focal_point(username="somchai", actor_code="THA", email="somchai@example.org", password=PASSWORD)
 
     sign_in(page, "somchai")
@@ -96,4 +100,14 @@ def test_an_action_goes_from_a_focal_point_through_review_to_the_public(
     assert ImplementationStatus.objects.get(actor__code="THA", paragraph__number=15).status == "completed"
     response = page.request.get(EvidenceFile.objects.get().get_absolute_url())
     assert (response.status, response.body()) == (200, PDF)
+
+    # The public sees it: on the recommendation page, the actor page, and in the dashboard's figures.
+    page.goto("/recommendations/bangkok-2006/15/")
+    expect(page.locator("#status-THA")).to_contain_text("Completed")
+    expect(page.get_by_role("link", name="Memorandum of understanding on labour cooperation")).to_be_visible()
+    page.goto("/actors/THA/")
+    expect(page.get_by_role("link", name="Memorandum of understanding on labour cooperation")).to_be_visible()
+    page.goto("/")
+    expect(page.get_by_text("Thailand on paragraph 15: Completed")).to_have_count(1)
+    assert page.locator(".big-figure").inner_text() != reported_before
     assert mail.outbox[-1].subject.startswith("[APC Tracker] Published")
