@@ -14,6 +14,7 @@ from django.db.models import Q
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from . import parsing
+from .freshness import figures_changed
 from .models import (
     ActionRecommendation,
     Actor,
@@ -207,6 +208,7 @@ def refresh_implementation_statuses(pairs: Iterable[tuple[int, int]]) -> None:
         bulk_update_with_history(changed, ImplementationStatus, fields=_DERIVED_FIELDS)
     if emptied:
         ImplementationStatus.objects.filter(pk__in=emptied).delete()
+    figures_changed()
 
 
 _DERIVED_FIELDS = ["derived_status", "derived_as_of", "reported_status", "reported_as_of"]

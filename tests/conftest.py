@@ -8,6 +8,7 @@ Personas: `secretariat` (staff superuser), `thai_focal_point` (focal point of Th
 import os
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
@@ -80,3 +81,11 @@ def thai_focal_point(thailand):
 @pytest.fixture
 def australian_focal_point(australia):
     return add_focal_point(username="olivia", actor_code="AUS", email="olivia@example.org", password=PASSWORD).user
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache, as its database starts empty."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -6,10 +6,12 @@ from django.core.exceptions import BadRequest
 from django.db.models import Max, Min, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from .. import exports, summary
 from ..filters import ParagraphFilter
+from ..freshness import figures_generation
 from ..models import ActionPartner, Actor, FollowUpAction, ImplementationStatus, Meeting, Paragraph, Status, Theme
 
 LIST_PAGE_SIZE = 20
@@ -60,13 +62,14 @@ def _action_page(request: HttpRequest, *querysets: QuerySet) -> dict:
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    figures = summary.dashboard()
-    latest = list(_published_actions().prefetch_related(_answered()).order_by("-published_at", "-pk")[:8])
-    return render(
-        request,
-        "recommendations/home.html",
-        {"figures": figures, "latest": latest, "statuses": list(Status)},
+    # The page body is cached until the figures change (see freshness); these are only
+    # computed when it has to be rendered again.
+    figures = SimpleLazyObject(summary.dashboard)
+    latest = SimpleLazyObject(
+        lambda: list(_published_actions().prefetch_related(_answered()).order_by("-published_at", "-pk")[:8])
     )
+    context = {"figures": figures, "latest": latest, "statuses": list(Status), "generation": figures_generation()}
+    return render(request, "recommendations/home.html", context)
 
 
 @require_safe

@@ -102,3 +102,17 @@ def test_the_demo_notice_shows_while_any_demo_record_exists(client, follow_up):
     follow_up["plan"].is_demo = True
     follow_up["plan"].save()
     assert "Demo data:" in client.get("/").content.decode()
+
+
+def test_the_dashboard_body_is_cached_until_the_figures_change(client, follow_up, thailand, django_assert_num_queries):
+    client.get("/")
+    # only the header (meeting, demo flags): the body comes from the cache
+    with django_assert_num_queries(1):
+        first = client.get("/").content.decode()
+    make_action(Actor.objects.get(code="IOM"), [20], Status.ONGOING_PRACTICE)
+    with django_assert_num_queries(6):
+        second = client.get("/").content.decode()
+    assert second != first
+    thailand.short_name = "Kingdom of Thailand"
+    thailand.save()
+    assert "Kingdom of Thailand" in client.get("/").content.decode()
