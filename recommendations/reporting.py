@@ -128,7 +128,8 @@ def edit_action(*, action: FollowUpAction, user: AbstractBaseUser, version: int,
     for name, value in data.content.items():
         setattr(target, name, value)
     partners = [partner for partner in data.partners if partner != action.actor]
-    target.version = target.version + 1 if target.pk else 1
+    if target is not action:  # the action's own version was taken by _claim
+        target.version = target.version + 1 if target.pk else 1
     if isinstance(target, ActionRevision):
         target.evidence_links = [{"url": url, "label": label} for url, label in data.links]
         target.full_clean(exclude=["action"])

@@ -145,3 +145,16 @@ def test_the_published_timeline_snippet_shows_each_publication_and_no_draft(
     html = render_to_string("workspace/snippets/published_timeline.html", {"action": thai_published})
     assert "published “National action plan on labour migration”, planned" in html
     assert "published “Labour migration act”, completed as of 1 June 2006 (validated as in progress)" in html
+
+
+def test_each_edit_of_a_draft_raises_its_version_by_one(thai_draft, thai_focal_point, p15):
+    before = thai_draft.version
+    for edit in range(1, 4):
+        reporting.edit_action(
+            action=thai_draft,
+            user=thai_focal_point,
+            version=before + edit - 1,
+            data=action_input([p15], title=f"Edit {edit}"),
+        )
+        thai_draft.refresh_from_db()
+        assert thai_draft.version == before + edit
