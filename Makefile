@@ -31,6 +31,12 @@ restore: $(VENV)/.run-installed
 	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/apc-tracker-….tar.gz"; exit 2; }
 	$(MANAGE) restore "$(FILE)"
 
+# The production server on PostgreSQL (DATABASE_URL, default: apc_tracker_load on the local
+# server) under locust load; prints requests per second, latencies and errors.
+loadtest: $(VENV)/.test-installed
+	$(BIN)/python -m pip install --quiet -r requirements-load.txt
+	$(BIN)/python scripts/loadtest.py
+
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 

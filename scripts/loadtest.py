@@ -52,6 +52,7 @@ def main() -> int:
         # Plain HTTP on loopback: no TLS to redirect to.
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "apc_tracker.settings",
     }
     if _listening(6379):
         environment["REDIS_URL"] = "redis://127.0.0.1:6379/13"
@@ -190,9 +191,9 @@ def _locust(host: str, prefix: Path, args, environment: dict, user_classes: list
             *user_classes,
         ],
         env=environment,
-        check=False,
+        check=True,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     with open(f"{prefix}_stats.csv", newline="") as stats:
         return next(row for row in csv.DictReader(stats) if row["Name"] == "Aggregated")

@@ -25,7 +25,7 @@ _VERSION = re.compile(r'name="version" value="(\d+)"')
 class DashboardVisitor(HttpUser):
     """Reads the public dashboard and nothing else."""
 
-    weight = 0
+    weight = 1
     wait_time = between(0, 0.1)
 
     @task
