@@ -4,6 +4,7 @@ Imported text (a meeting's source, a paragraph's words, a theme's heading) is re
 it changes only by importing a corrected document, so the record stays verbatim.
 """
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count, Q
@@ -288,6 +289,29 @@ class EvidenceFileInline(admin.TabularInline):
         return False
 
 
+class FollowUpActionAdminForm(forms.ModelForm):
+    """Refuses to save over a change someone else saved since the form was opened."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk:
+            # The admin validates and saves in one transaction: the lock holds until the save.
+            stored = FollowUpAction.objects.select_for_update().only("version").get(pk=self.instance.pk)
+            if cleaned_data.get("expected_version") != stored.version:
+                raise forms.ValidationError(
+                    "Someone else saved this action while you were editing it. Open it again to see their "
+                    "changes; what you typed is still in this form.",
+                    code="stale",
+                )
+        return cleaned_data
+
+
 @admin.register(FollowUpAction)
 class FollowUpActionAdmin(SimpleHistoryAdmin):
     list_display = [
@@ -306,6 +330,7 @@ class FollowUpActionAdmin(SimpleHistoryAdmin):
     list_select_related = ["actor"]
     date_hierarchy = "status_as_of"
     autocomplete_fields = ["actor"]
+    form = FollowUpActionAdminForm
     readonly_fields = [
         "created_at",
         "created_by",
@@ -320,7 +345,10 @@ class FollowUpActionAdmin(SimpleHistoryAdmin):
     ]
     inlines = [ActionRecommendationEditInline, ActionPartnerInline, EvidenceLinkInline, EvidenceFileInline]
     fieldsets = [
-        (None, {"fields": ["actor", "title", "description", "responsible_agency", "state", "is_demo"]}),
+        (
+            None,
+            {"fields": ["actor", "title", "description", "responsible_agency", "state", "is_demo", "expected_version"]},
+        ),
         ("Status", {"fields": ["status", "status_as_of", "status_source", "validated_status"]}),
         ("Dates", {"fields": ["start_date", "end_date"]}),
         ("Review", {"fields": ["submitted_at", "submitted_by", "reviewed_at", "reviewed_by", "review_comment"]}),
@@ -341,9 +369,10 @@ class FollowUpActionAdmin(SimpleHistoryAdmin):
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
-        # A change here must also refuse a focal point's form opened before it.
+        # A change here must also refuse a focal point's form opened before it (the form
+        # checked that nobody saved since this one was opened).
         if change:
-            obj.version += 1
+            obj.version = form.cleaned_data["expected_version"] + 1
         if obj.state == FollowUpAction.State.PUBLISHED:
             obj.publish()
         # The pairs the stored action counted towards: an edit may take them away.

@@ -546,3 +546,18 @@ def test_outsiders_cannot_post_changes_to_a_paragraph(outsider, paragraph_13):
     assert response.status_code == 302
     paragraph_13.refresh_from_db()
     assert paragraph_13.is_tracked is True
+
+
+def test_two_admin_forms_holding_the_same_version_cannot_overwrite_each_other(admin_client, action):
+    url = admin_url("followupaction", "change", action.pk)
+    first = form_data(admin_client.get(url))
+    second = dict(first)
+    first["title"] = "Anti-trafficking act amended"
+    assert admin_client.post(url, first).status_code == 302
+    second["responsible_agency"] = "Ministry of Justice"
+    response = admin_client.post(url, second)
+    assert response.status_code == 200
+    assert "Someone else saved this action while you were editing it" in response.content.decode()
+    assert 'value="Ministry of Justice"' in response.content.decode()
+    action.refresh_from_db()
+    assert (action.title, action.responsible_agency) == ("Anti-trafficking act amended", "")
