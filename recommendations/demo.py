@@ -264,6 +264,14 @@ def _write(model, columns: list[str], rows: Iterable[tuple]) -> None:
             cursor.executemany(sql, batch)
 
 
+def _analyze(*models) -> None:
+    """Refresh PostgreSQL's statistics after a bulk load, so that its plans fit the new volume."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in models:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
 def _reset_sequence(model) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -288,6 +296,7 @@ def generate_demo_data(*, actors: int, actions: int, seed: int = 2006) -> DemoRe
         _write(ActionRecommendation, ["action_id", "paragraph_id"], (link for _, links, _ in block for link in links))
         _write(ActionPartner, ["action_id", "actor_id"], (pair for _, _, partners in block for pair in partners))
     _reset_sequence(FollowUpAction)
+    _analyze(FollowUpAction, ActionRecommendation, ActionPartner)
     for start in range(0, len(demo_actors), 5):
         chunk = demo_actors[start : start + 5]
         refresh_implementation_statuses({(actor.pk, paragraph.pk) for actor in chunk for paragraph in paragraphs})
