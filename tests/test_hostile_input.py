@@ -63,13 +63,27 @@ def test_the_importer_imports_exactly_what_it_reads_or_changes_nothing(workshop,
     assert Meeting.objects.get(code="bangkok-2006").paragraphs.count() == 25
 
 
+PUBLIC_URLS = [
+    "/",
+    "/recommendations/",
+    "/recommendations/bangkok-2006/12/",
+    "/actors/THA/",
+    "/documents/bangkok-2006/",
+    "/recommendations/export.json",
+    "/recommendations/export.csv",
+    "/actions/export.csv",
+    "/statuses/export.json",
+]
+PARAMETERS = ["meeting", "theme", "addressee", "actor", "status", "tracked", "q", "sort", "page", "format", "x"]
+
+
 @FUZZ
-@given(params=st.dictionaries(st.sampled_from(["meeting", "page", "q", "format", "x"]), hostile_text, max_size=3))
-@pytest.mark.parametrize("url", ["/", "/recommendations/export.json", "/recommendations/export.csv"])
+@given(params=st.dictionaries(st.sampled_from(PARAMETERS), hostile_text, max_size=4))
+@pytest.mark.parametrize("url", PUBLIC_URLS)
 def test_public_urls_answer_any_query_string_without_a_server_error(client, workshop, url, params):
     response = client.get(url, params)
-    assert response.status_code in (200, 400)
-    if response.status_code == 200 and url == "/":
+    assert response.status_code in (200, 400, 404)
+    if response.status_code == 200 and not response.streaming:
         assert "<script>alert(1)</script>" not in response.content.decode()
 
 
@@ -78,3 +92,21 @@ def test_public_urls_answer_any_query_string_without_a_server_error(client, work
 def test_paragraph_permalinks_are_found_or_not_found_never_broken(client, workshop, code, number):
     response = client.get(f"/recommendations/{code}/{number}/")
     assert response.status_code in (200, 301, 404)
+
+
+ACTION_FIELDS = ["title", "description", "status", "status_as_of", "status_source", "start_date", "end_date",
+                 "responsible_agency", "recommendations", "partners", "evidence_links", "version"]  # fmt: skip
+
+
+@FUZZ
+@given(form=st.dictionaries(st.sampled_from(ACTION_FIELDS), hostile_text, max_size=8))
+def test_the_action_form_answers_any_input_with_a_form_or_a_saved_draft(client, thai_focal_point, form):
+    from recommendations.models import FollowUpAction
+
+    client.force_login(thai_focal_point)
+    before = FollowUpAction.objects.count()
+    response = client.post("/my/actions/new/", form)
+    assert response.status_code in (200, 302, 400)
+    if response.status_code != 302:
+        assert FollowUpAction.objects.count() == before
+        assert "<script>alert(1)</script>" not in response.content.decode()
