@@ -17,7 +17,7 @@ FOCAL_POINTS = json.loads(os.environ.get("LOADTEST_FOCAL_POINTS", "[]"))
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "")
 RESULTS = Path(os.environ.get("LOADTEST_RESULTS", "loadtest-writes.json"))
 _accounts = itertools.cycle(FOCAL_POINTS)
-_writes = {"saved": 0, "conflicts": 0, "failed": 0}
+_writes = {"attempted": 0, "saved": 0, "conflicts": 0, "failed": 0}
 _TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _VERSION = re.compile(r'name="version" value="(\d+)"')
 
@@ -87,6 +87,7 @@ class FocalPointEditor(HttpUser):
         if not (version and token):
             _writes["failed"] += 1
             return
+        _writes["attempted"] += 1
         response = self.client.post(
             url,
             {
