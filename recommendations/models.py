@@ -156,14 +156,6 @@ class ParagraphQuerySet(models.QuerySet):
     def context(self) -> ParagraphQuerySet:
         return self.filter(is_tracked=False)
 
-    def for_export(self) -> ParagraphQuerySet:
-        """Everything an export row shows, in a fixed number of queries."""
-        return (
-            self.select_related("meeting", "theme")
-            .prefetch_related(models.Prefetch("addressees", queryset=Actor.objects.order_by("code")))
-            .order_by("meeting__start_date", "meeting__code", "number")
-        )
-
 
 class ParagraphManager(models.Manager.from_queryset(ParagraphQuerySet)):
     def get_by_natural_key(self, meeting_code: str, number: int) -> Paragraph:
