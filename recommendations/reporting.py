@@ -9,6 +9,7 @@ it and refuses to save over someone else's change (see `EditConflict`).
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -39,6 +40,8 @@ from .models import (
 )
 from .services import refresh_implementation_statuses, status_pairs
 from .uploads import sniff_content_type
+
+logger = logging.getLogger(__name__)
 
 CONTENT_FIELDS = [
     "title",
@@ -326,7 +329,11 @@ def _notify(action: FollowUpAction, subject: str, opening: str, comment: str) ->
     if comment:
         lines += ["", "Comment from the secretariat:", comment.strip()]
     lines += ["", f"Your workspace: {settings.SITE_URL}{reverse('recommendations:workspace-action', args=[action.pk])}"]
-    send_mail(f"[APC Tracker] {subject}", "\n".join(lines), None, recipients)
+    try:
+        send_mail(f"[APC Tracker] {subject}", "\n".join(lines), None, recipients)
+    except OSError:
+        # The review has happened all the same; the focal points see it in their workspace.
+        logger.exception("Could not send the notice %r to %s", subject, ", ".join(recipients))
 
 
 @dataclass
