@@ -1,5 +1,6 @@
 """Two app servers behind one PostgreSQL and one Redis see the same sessions and data."""
 
+import datetime
 import http.client
 import os
 import re
@@ -12,7 +13,11 @@ from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.core.management import call_command
 from django.db import connection
+
+from recommendations import reporting
+from recommendations.models import Actor, Paragraph
 
 from .conftest import PASSWORD, one_time_code, skip_or_fail
 
@@ -90,23 +95,60 @@ def two_servers():
         server.wait(timeout=30)
 
 
-def test_a_session_opened_through_one_server_is_valid_through_the_other(two_servers, secretariat):
+def sign_in_secretariat(browser: Browser, port: int, secretariat) -> None:
     # The servers run production settings, which hash passwords with PBKDF2, not the tests' MD5.
     secretariat.password = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
     secretariat.save()
-    first, second = two_servers
-    browser = Browser()
-    status, page = browser.request(first, "GET", "/admin/login/")
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    status, page = browser.request(port, "GET", "/admin/login/")
     form = {
-        "csrfmiddlewaretoken": token,
+        "csrfmiddlewaretoken": csrf_token(page),
         "username": "secretariat",
         "password": PASSWORD,
         "otp_token": one_time_code(secretariat),
         "next": "/admin/",
     }
-    status, page = browser.request(first, "POST", "/admin/login/", form)
+    status, page = browser.request(port, "POST", "/admin/login/", form)
     assert status == 302, re.findall(r'errornote">(.*?)<|errorlist[^>]*>(.*?)</ul>', page, re.S)
+
+
+def csrf_token(page: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def test_a_session_opened_through_one_server_is_valid_through_the_other(two_servers, secretariat):
+    first, second = two_servers
+    browser = Browser()
+    sign_in_secretariat(browser, first, secretariat)
     status, page = browser.request(second, "GET", "/admin/")
     assert status == 200
-    assert "Site administration" in page or "Outcome documents, actors and follow-up" in page
+    assert "Outcome documents, actors and follow-up" in page
+
+
+def test_a_publication_through_one_server_refreshes_the_cached_dashboard_of_the_other(
+    two_servers, secretariat, thai_focal_point
+):
+    first, second = two_servers
+    call_command("load_workshop", verbosity=0)
+    paragraph = Paragraph.objects.get(meeting__code="bangkok-2006", number=15)
+    data = reporting.ActionInput(
+        content={"title": "Labour MOU", "status": "completed", "status_as_of": datetime.date(2006, 6, 1)},
+        recommendations=[paragraph],
+    )
+    action = reporting.create_action(actor=Actor.objects.get(code="THA"), user=thai_focal_point, data=data)
+    reporting.submit(action=action, user=thai_focal_point, version=action.version)
+    visitor = Browser()
+    status, page = visitor.request(first, "GET", "/")
+    assert "Thailand on paragraph 15: No information provided" in page  # now cached in Redis
+
+    secretariat_browser = Browser()
+    sign_in_secretariat(secretariat_browser, second, secretariat)
+    status, page = secretariat_browser.request(second, "GET", f"/review/actions/{action.pk}/")
+    status, _ = secretariat_browser.request(
+        second,
+        "POST",
+        f"/review/actions/{action.pk}/approve/",
+        {"csrfmiddlewaretoken": csrf_token(page), "validated_status": ""},
+    )
+    assert status == 302
+    status, page = visitor.request(first, "GET", "/")
+    assert "Thailand on paragraph 15: Completed" in page
