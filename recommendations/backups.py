@@ -23,6 +23,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from .freshness import figures_changed
+
 MANIFEST = "manifest.json"
 SQLITE_MEMBER = "database.sqlite3"
 POSTGRESQL_MEMBER = "database.pgdump"
@@ -65,6 +67,8 @@ def restore_backup(*, archive: Path) -> dict:
                 f"{archive.name} holds a {manifest['engine']} database; this app runs on {connection.vendor}."
             )
         _load_database(folder / manifest["database"])
+        # Cached public figures describe the database as it was before.
+        figures_changed()
         media = Path(settings.MEDIA_ROOT)
         if media.exists():
             shutil.rmtree(media)

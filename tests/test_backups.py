@@ -10,6 +10,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from recommendations.freshness import figures_generation
 from recommendations.models import Actor, FollowUpAction, Paragraph
 from recommendations.services import refresh_implementation_statuses, status_pairs
 
@@ -107,3 +108,10 @@ def test_restore_asks_before_replacing_everything(transactional_db, tmp_path, mo
     monkeypatch.setattr("builtins.input", lambda prompt: "no")
     with pytest.raises(CommandError, match="Nothing was restored"):
         call_command("restore", str(tmp_path / "any.tar.gz"))
+
+
+def test_a_restore_makes_the_cached_public_figures_stale(populated, tmp_path):
+    call_command("backup", "--output", str(tmp_path), stdout=io.StringIO())
+    before = figures_generation()
+    call_command("restore", str(next(tmp_path.glob("apc-tracker-*.tar.gz"))), "--noinput", stdout=io.StringIO())
+    assert figures_generation() != before

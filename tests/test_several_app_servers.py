@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+import redis
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.management import call_command
 from django.db import connection
@@ -23,6 +24,7 @@ from .conftest import PASSWORD, one_time_code, skip_or_fail
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.django_db(transaction=True)
+REDIS_URL = "redis://127.0.0.1:6379/14"
 
 
 def free_port() -> int:
@@ -68,9 +70,11 @@ def two_servers():
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         DJANGO_SECURE_SSL_REDIRECT="0",
         DATABASE_URL=f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-        REDIS_URL="redis://127.0.0.1:6379/14",
+        REDIS_URL=REDIS_URL,
         GUNICORN_WORKERS="1",
     )
+    # The cache outlives test databases: start from an empty one, as a new deployment does.
+    redis.Redis.from_url(REDIS_URL).flushdb()
     ports, servers = [free_port(), free_port()], []
     for port in ports:
         servers.append(
