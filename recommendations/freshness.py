@@ -14,6 +14,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from .models import Actor, FollowUpAction, ImplementationStatus, Meeting, Paragraph, Theme
+
 GENERATION_KEY = "public-figures-generation"
 
 
@@ -40,13 +42,15 @@ def _new_generation() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
-def _changed(sender, **kwargs) -> None:
+def _changed(sender, instance, **kwargs) -> None:
+    # A focal point's drafts never reach public figures: only an action that has been
+    # published (published_at is kept from its first publication) can change them.
+    if isinstance(instance, FollowUpAction) and instance.published_at is None:
+        return
     figures_changed()
 
 
 def connect() -> None:
-    from .models import Actor, FollowUpAction, ImplementationStatus, Meeting, Paragraph, Theme
-
     for model in (Meeting, Theme, Paragraph, Actor, FollowUpAction, ImplementationStatus):
         post_save.connect(_changed, sender=model, dispatch_uid=f"freshness-save-{model.__name__}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"freshness-delete-{model.__name__}")

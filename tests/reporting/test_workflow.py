@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
 
 from recommendations import reporting
+from recommendations.freshness import figures_generation
 from recommendations.models import ActionRevision, FollowUpAction, ImplementationStatus
 
 from .conftest import action_input
@@ -167,3 +168,17 @@ def test_a_mail_server_that_is_down_does_not_stop_a_publication(thai_submitted, 
     thai_submitted.refresh_from_db()
     assert thai_submitted.state == "published"
     assert "Could not send the notice 'Published: National action plan" in caplog.text
+
+
+def test_drafts_leave_the_cached_public_figures_alone_and_publication_refreshes_them(
+    thai_draft, thai_focal_point, secretariat, p15
+):
+    before = figures_generation()
+    reporting.edit_action(
+        action=thai_draft, user=thai_focal_point, version=thai_draft.version, data=action_input([p15])
+    )
+    thai_draft.refresh_from_db()
+    reporting.submit(action=thai_draft, user=thai_focal_point, version=thai_draft.version)
+    assert figures_generation() == before
+    reporting.approve(action=thai_draft, user=secretariat)
+    assert figures_generation() != before
