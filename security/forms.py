@@ -30,22 +30,33 @@ class LockoutMixin:
         return super().clean()
 
 
-def one_time_code_field() -> forms.CharField:
+CODE_HELP = "The six digits your authenticator app shows for APC Tracker."
+
+
+def one_time_code_field(help_text: str = CODE_HELP) -> forms.CharField:
     return forms.CharField(
         label="One-time code",
         required=False,
-        help_text="The six digits your authenticator app shows for APC Tracker.",
+        help_text=help_text,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "aria-describedby": "id_otp_token_helptext"}
         ),
     )
 
 
-class SignInForm(LockoutMixin, OTPAuthenticationFormMixin, AuthenticationForm):
+class AuthenticatorAppMixin:
+    """The sign-in forms have no device menu: each secretariat account has its authenticator app."""
+
+    def _chosen_device(self, user):
+        return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+class SignInForm(LockoutMixin, AuthenticatorAppMixin, OTPAuthenticationFormMixin, AuthenticationForm):
     """The site's sign-in form: the lockout first, then the password, then for staff a one-time code."""
 
-    otp_token = one_time_code_field()
-    otp_token.help_text = "Secretariat only: " + otp_token.help_text[0].lower() + otp_token.help_text[1:]
+    otp_token = one_time_code_field(
+        help_text="Secretariat only: the six digits your authenticator app shows for APC Tracker."
+    )
 
     def clean(self):
         cleaned_data = super().clean()
@@ -54,15 +65,8 @@ class SignInForm(LockoutMixin, OTPAuthenticationFormMixin, AuthenticationForm):
             self.clean_otp(user)
         return cleaned_data
 
-    def _chosen_device(self, user):
-        return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
-
-class AdminSignInForm(LockoutMixin, OTPAdminAuthenticationForm):
+class AdminSignInForm(LockoutMixin, AuthenticatorAppMixin, OTPAdminAuthenticationForm):
     """The admin's sign-in form: staff only, a one-time code as well as the password, the lockout first."""
 
     otp_token = one_time_code_field()
-
-    def _chosen_device(self, user):
-        # The form has no device menu: each secretariat account has its authenticator app.
-        return super()._chosen_device(user) or TOTPDevice.objects.filter(user=user, confirmed=True).first()
