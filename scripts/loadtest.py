@@ -61,6 +61,7 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     _create_database(database_url)
     accounts, recommendation = _prepare(args.actions, password)
+    versions_before = _versions(accounts)
 
     port = _free_port()
     server = subprocess.Popen(  # nosec B603
@@ -95,7 +96,7 @@ def main() -> int:
             f"{name:<28}{row['Request Count']:>10}{float(row['Requests/s']):>9.1f}"
             f"{row['Median Response Time']:>11}{row['95%']:>9}{row['Failure Count']:>8}"
         )
-    moved = _saved_edits()
+    moved = sum(version - versions_before[pk] for pk, version in _versions(accounts).items())
     # An edit still in flight when locust stops may be saved without its answer being counted,
     # so the database may hold up to `attempted` edits, and never fewer than were confirmed.
     intact = writes["saved"] <= moved <= writes["attempted"] and not writes["failed"]
@@ -141,7 +142,6 @@ def _prepare(actions: int, password: str) -> tuple[list[tuple[str, int]], int]:
             user.save()
         action = _draft_for(user, actor, recommendation)
         accounts.append((username, action.pk))
-    _remember_versions([pk for _, pk in accounts])
     return accounts, recommendation.pk
 
 
@@ -163,20 +163,10 @@ def _draft_for(user, actor, recommendation):
     return reporting.create_action(actor=actor, user=user, data=data)
 
 
-_VERSIONS: dict[int, int] = {}
-
-
-def _remember_versions(pks: list[int]) -> None:
+def _versions(accounts: list[tuple[str, int]]) -> dict[int, int]:
     from recommendations.models import FollowUpAction
 
-    _VERSIONS.update(FollowUpAction.objects.filter(pk__in=pks).values_list("pk", "version"))
-
-
-def _saved_edits() -> int:
-    from recommendations.models import FollowUpAction
-
-    now = dict(FollowUpAction.objects.filter(pk__in=_VERSIONS).values_list("pk", "version"))
-    return sum(now[pk] - before for pk, before in _VERSIONS.items())
+    return dict(FollowUpAction.objects.filter(pk__in=[pk for _, pk in accounts]).values_list("pk", "version"))
 
 
 def _locust(host: str, prefix: Path, args, environment: dict, user_classes: list[str]) -> dict:
