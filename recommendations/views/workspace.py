@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
@@ -16,6 +18,8 @@ from .. import reporting
 from ..forms import ActionForm
 from ..models import ActionRevision, ActionState, FollowUpAction, ImplementationStatus, Paragraph, ReportingRound
 from ..permissions import SignInRequired, acts_as_secretariat, get_action_for_user, get_evidence_file_for_user, sign_in
+
+logger = logging.getLogger(__name__)
 
 
 def with_open_revisions(queryset):
@@ -164,7 +168,12 @@ def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
         return sign_in(request)
     if evidence.is_restricted:
         log_event("restricted file downloaded", request=request, target=f"evidence file {evidence.pk}")
-    response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type, filename=evidence.name)
+    try:
+        content = evidence.file.open("rb")
+    except FileNotFoundError:
+        logger.error("Evidence file %s is recorded but missing from storage: %s", evidence.pk, evidence.file.name)
+        raise Http404("The file is missing; the secretariat has been told.") from None
+    response = FileResponse(content, content_type=evidence.content_type, filename=evidence.name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store" if evidence.is_restricted else "public, max-age=3600"
     return response

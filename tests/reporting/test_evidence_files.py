@@ -116,3 +116,11 @@ def test_a_file_of_a_draft_or_of_an_edit_under_review_is_not_public(
     assert client.get(url).status_code == 302
     client.login(username="olivia", password=PASSWORD)
     assert client.get(url).status_code == 404
+
+
+def test_a_file_missing_from_storage_is_a_404_and_a_logged_error(client, public_file, caplog):
+    public_file.file.storage.delete(public_file.file.name)
+    response = client.get(public_file.get_absolute_url())
+    assert response.status_code == 404
+    assert "The file is missing" in response.content.decode()
+    assert f"Evidence file {public_file.pk} is recorded but missing from storage" in caplog.text
