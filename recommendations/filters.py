@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import django_filters
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
 
 from .models import (
     ActionPartner,
     ActionRecommendation,
+    ActionWord,
     Actor,
     FollowUpAction,
     ImplementationStatus,
@@ -30,6 +31,14 @@ SORTS = {
     "progress": ("Least progress first", [F("progress").asc(nulls_last=True), "meeting__code", "number"]),
     "-reported": ("Most actors reporting first", ["-reported", "meeting__code", "number"]),
 }
+
+
+class _AnyOf(Func):
+    """`value = ANY(array)`: whether the array (the second expression) holds the value (the first)."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = BooleanField()
 
 
 class ParagraphFilter(django_filters.FilterSet):
@@ -118,30 +127,45 @@ class ParagraphFilter(django_filters.FilterSet):
         return super().filter_queryset(queryset).distinct()
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """Paragraphs whose text, or the text of one of whose published actions, has the words.
+        """Paragraphs whose text, or the text of their published actions taken together, has the words.
 
-        On PostgreSQL the actions are found through their full-text index and the results ranked;
-        elsewhere a case-insensitive substring match stands in.
+        On PostgreSQL the paragraph text is matched and ranked with full-text search, and the
+        actions through their recommendation's `ActionWord` rows: the words of all its published
+        actions, so that a search reads a few rows per recommendation however many actions there
+        are. Those rows keep no word order, so a quoted phrase matches the actions when they have
+        all its words. Elsewhere a case-insensitive substring match over the actions stands in,
+        with the quotes of a phrase left out.
         """
         words = value.strip()
         if not words:
             return queryset
-        actions = FollowUpAction.objects.published()
-        if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+        if connection.vendor != "postgresql":
+            text = words.strip('"')
+            published = FollowUpAction.objects.published()
+            actions = published.filter(Q(title__icontains=text) | Q(description__icontains=text))
+            answered = ActionRecommendation.objects.filter(action__in=actions).values("paragraph_id")
+            return queryset.filter(Q(text__icontains=text) | Q(pk__in=answered))
 
-            query = SearchQuery(words, search_type="websearch", config="english")
-            actions = actions.annotate(document=SearchVector("title", "description", config="english")).filter(
-                document=query
-            )
-            document = SearchVector("text", config="english")
-            queryset = queryset.annotate(document=document, rank=SearchRank(document, query))
-            in_text = Q(document=query)
-        else:
-            actions = actions.filter(Q(title__icontains=words) | Q(description__icontains=words))
-            in_text = Q(text__icontains=words)
-        answered = ActionRecommendation.objects.filter(action__in=actions).values("paragraph_id")
-        return queryset.filter(in_text | Q(pk__in=answered))
+        from django.contrib.postgres.expressions import ArraySubquery
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+
+        query = SearchQuery(words, search_type="websearch", config="english")
+        # Only the rows of the words typed: the lexemes of the search text itself.
+        typed = Func(SearchVector(Value(words), config="english"), function="tsvector_to_array")
+        action_words = ActionWord.objects.filter(_AnyOf(F("word"), typed), paragraph=OuterRef("pk"))
+        document = SearchVector("text", config="english")
+        return queryset.annotate(
+            document=document,
+            rank=SearchRank(document, query),
+            action_document=Func(
+                ArraySubquery(action_words.values("word")),
+                function="array_to_tsvector",
+                output_field=SearchVectorField(),
+            ),
+        ).filter(
+            Q(document=query)
+            | Q(action_document=SearchQuery(words.replace('"', " "), search_type="websearch", config="english"))
+        )
 
     def reported_by(self, queryset: QuerySet, name: str, code: str) -> QuerySet:
         """Recommendations the actor has a status on (its own or from actions it takes part in)."""

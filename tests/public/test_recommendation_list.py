@@ -53,6 +53,11 @@ def test_search_finds_paragraph_text_and_published_action_text(client, follow_up
     assert numbers(client.get("/recommendations/?q=smuggling+secret")) == []
 
 
+def test_a_quoted_phrase_finds_the_action_that_has_it(client, follow_up):
+    assert 12 in numbers(client.get('/recommendations/?q="understanding+on+labour"'))
+    assert numbers(client.get('/recommendations/?q="ministers+of+labour"&tracked=yes')) == [12]
+
+
 def test_sort_by_progress(client, follow_up):
     assert numbers(client.get("/recommendations/?tracked=yes&sort=-progress"))[:3] == [12, 7, 8]
     assert numbers(client.get("/recommendations/?tracked=yes&sort=-reported"))[0] == 12
