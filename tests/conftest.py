@@ -73,6 +73,21 @@ def sign_in_with_second_factor(client, user):
     return client
 
 
+def action_form(paragraph, **fields) -> dict:
+    """What a focal point's action form posts: an action answering `paragraph`, and `fields`."""
+    return {
+        "recommendations": [paragraph.pk],
+        "title": "Memorandum of understanding on labour cooperation",
+        "description": "Signed in Bangkok.",
+        "status": "completed",
+        "status_as_of": "2006-06-01",
+        "status_source": "Ministry of Labour press release",
+        "responsible_agency": "Ministry of Labour",
+        "evidence_links": "https://example.org/mou Text of the MOU",
+        **fields,
+    }
+
+
 @pytest.fixture
 def thai_focal_point(thailand):
     return add_focal_point(username="somchai", actor_code="THA", email="somchai@example.org", password=PASSWORD).user

@@ -11,7 +11,7 @@ from recommendations import reporting
 from recommendations.models import EvidenceFile
 from recommendations.uploads import validate_evidence_file
 
-from ..conftest import PASSWORD, sign_in_with_second_factor
+from ..conftest import PASSWORD, action_form, sign_in_with_second_factor
 from .conftest import PDF, action_input, pdf
 
 
@@ -60,16 +60,10 @@ def test_a_file_over_the_size_limit_is_refused(settings):
 
 def test_the_form_keeps_the_text_when_the_file_is_refused(client, thai_focal_point, p15):
     client.login(username="somchai", password=PASSWORD)
-    data = {
-        "recommendations": [p15.pk],
-        "title": "Labour migration act",
-        "status": "planned",
-        "status_as_of": "2006-06-01",
-        "evidence_file": SimpleUploadedFile("act.pdf", b"MZ\x90\x00"),
-    }
+    data = action_form(p15, evidence_file=SimpleUploadedFile("act.pdf", b"MZ\x90\x00"))
     response = client.post("/my/actions/new/", data)
     assert "act.pdf is not a PDF" in response.text
-    assert "Labour migration act" in response.text
+    assert "Memorandum of understanding on labour cooperation" in response.text
     assert not EvidenceFile.objects.exists()
 
 
@@ -124,3 +118,4 @@ def test_a_file_missing_from_storage_is_a_404_and_a_logged_error(client, public_
     assert response.status_code == 404
     assert "The file is missing" in response.content.decode()
     assert f"Evidence file {public_file.pk} is recorded but missing from storage" in caplog.text
+
