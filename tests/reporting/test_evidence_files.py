@@ -5,6 +5,7 @@ import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.storage import InMemoryStorage, storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from recommendations import reporting
@@ -119,3 +120,19 @@ def test_a_file_missing_from_storage_is_a_404_and_a_logged_error(client, public_
     assert "The file is missing" in response.content.decode()
     assert f"Evidence file {public_file.pk} is recorded but missing from storage" in caplog.text
 
+
+def test_uploads_and_downloads_go_through_the_storage_api_whatever_the_backend(client, thai_focal_point, p15, settings):
+    """With another storage configured (as an S3 bucket is), a focal point's file is stored
+    there, never on this server's disk, and downloads read it back from there."""
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    client.login(username="somchai", password=PASSWORD)
+    assert client.post("/my/actions/new/", action_form(p15, evidence_file=pdf("labour-act.pdf"))).status_code == 302
+    evidence = EvidenceFile.objects.get()
+    assert isinstance(storages["default"], InMemoryStorage)
+    assert storages["default"].exists(evidence.file.name)
+    assert not settings.MEDIA_ROOT.exists()
+
+    response = client.get(evidence.get_absolute_url())
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'inline; filename="labour-act.pdf"'
+    assert b"".join(response.streaming_content) == PDF
