@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
@@ -39,7 +40,7 @@ from .models import (
     Status,
 )
 from .services import refresh_implementation_statuses, status_pairs
-from .uploads import sniff_content_type
+from .uploads import sniff_content_type, stored_name
 
 logger = logging.getLogger(__name__)
 
@@ -303,7 +304,7 @@ def _add_files(
         EvidenceFile.objects.create(
             action=action,
             revision=revision,
-            file=upload,
+            file=File(upload, name=stored_name(upload.name)),
             name=upload.name,
             content_type=sniff_content_type(upload),
             size=upload.size,

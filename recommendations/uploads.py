@@ -36,6 +36,9 @@ _EXTENSIONS = {
     "application/vnd.oasis.opendocument.presentation": {"odp"},
 }
 ACCEPTED = "PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG or GIF"
+# Longest name a file is stored under, in UTF-8 bytes: file systems allow 255 bytes a name,
+# and with its folders (evidence/<actor>/<random>/) it must fit the field's 300 characters.
+STORED_NAME_BYTES = 100
 
 
 def sniff_content_type(upload: UploadedFile) -> str:
@@ -82,3 +85,16 @@ def validate_evidence_file(upload: UploadedFile) -> None:
         raise ValidationError(
             f"{upload.name} is named as .{extension or '(none)'} but its content is {kind}; rename it and try again."
         )
+
+
+def stored_name(name: str) -> str:
+    """The uploaded name, shortened to STORED_NAME_BYTES with its extension kept, to store the file under.
+
+    The record keeps the whole name, which downloads are given; a long name in a script of
+    several bytes a letter (Thai, Chinese) would otherwise not fit the file system.
+    """
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    room = max(STORED_NAME_BYTES - len(dot.encode()) - len(extension.encode()), 0)
+    return stem.encode()[:room].decode("utf-8", "ignore") + dot + extension

@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+from urllib.parse import unquote
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -136,3 +137,17 @@ def test_uploads_and_downloads_go_through_the_storage_api_whatever_the_backend(c
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'inline; filename="labour-act.pdf"'
     assert b"".join(response.streaming_content) == PDF
+
+
+def test_a_name_too_long_for_the_file_system_is_kept_whole_for_downloads(client, thai_focal_point, p15):
+    """A Thai letter takes three bytes, so a long Thai name does not fit a file system's 255:
+    the file is stored under a shortened name, and the record and the download keep it whole."""
+    name = "รายงานผลการดำเนินงานตามข้อเสนอแนะด้านการย้ายถิ่นเพื่อการทำงาน" * 2 + ".pdf"
+    client.login(username="somchai", password=PASSWORD)
+    assert client.post("/my/actions/new/", action_form(p15, evidence_file=pdf(name))).status_code == 302
+    evidence = EvidenceFile.objects.get()
+    stored = evidence.file.name.rsplit("/", 1)[-1]
+    assert len(stored.encode()) <= 100 and stored.endswith(".pdf") and name.startswith(stored[:10])
+    assert evidence.name == name
+    response = client.get(evidence.get_absolute_url())
+    assert unquote(response["Content-Disposition"]) == f"inline; filename*=utf-8''{name}"
