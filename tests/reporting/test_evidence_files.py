@@ -1,6 +1,7 @@
 """Evidence files: size limit, type read from the content, and who may download them."""
 
 import io
+import tracemalloc
 import zipfile
 from urllib.parse import unquote
 
@@ -51,6 +52,23 @@ def test_documents_and_images_are_accepted_by_their_content(name, content):
 def test_a_file_whose_name_hides_its_type_is_refused(name, content, message):
     with pytest.raises(ValidationError, match=message):
         validate_evidence_file(SimpleUploadedFile(name, content))
+
+
+def test_an_archive_is_not_unpacked_whole_to_tell_its_kind():
+    """A small archive whose "mimetype" member unpacks to 100 MB (a "zip bomb") is refused
+    from that member's first bytes, without the server unpacking the rest into memory."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, archive.open("mimetype", "w") as member:
+        for _ in range(100):
+            member.write(bytes(1024 * 1024))
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValidationError, match="is not a PDF, Word"):
+            validate_evidence_file(SimpleUploadedFile("bomb.odt", buffer.getvalue()))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 5 * 1024 * 1024
 
 
 def test_a_file_over_the_size_limit_is_refused(settings):
