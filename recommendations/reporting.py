@@ -417,21 +417,31 @@ REMIND_OVERDUE_EVERY = datetime.timedelta(days=7)
 
 
 @dataclass
-class SentReminder:
+class ReminderEmail:
     round: ReportingRound
     actor: Actor
     address: str
     kind: str
 
 
-def send_reminders(*, today: datetime.date | None = None) -> list[SentReminder]:
+@dataclass
+class ReminderRun:
+    """The reminders one run sent, and those the mail server refused or could not be reached for."""
+
+    sent: list[ReminderEmail] = field(default_factory=list)
+    failed: list[ReminderEmail] = field(default_factory=list)
+
+
+def send_reminders(*, today: datetime.date | None = None) -> ReminderRun:
     """Email the focal points of actors that have not reported in an open round.
 
     A week before the due date they get one "due soon" reminder; after it, an "overdue"
     reminder once a week. Each is recorded, so running this daily never sends one twice.
+    A reminder that could not be sent is logged and not recorded, so the next run tries it
+    again; the others are sent all the same.
     """
     today = today or timezone.localdate()
-    sent = []
+    run = ReminderRun()
     for round_ in ReportingRound.objects.open().filter(due_date__lte=today + REMIND_BEFORE).select_related("meeting"):
         kind = Reminder.Kind.DUE_SOON if today <= round_.due_date else Reminder.Kind.OVERDUE
         silent = [response.actor for response in responses(round_) if response.answer != "reported"]
@@ -448,18 +458,31 @@ def send_reminders(*, today: datetime.date | None = None) -> list[SentReminder]:
         for appointment in appointments:
             if appointment.user_id in reminded:
                 continue
-            with transaction.atomic():
-                _, created = Reminder.objects.get_or_create(
-                    round=round_,
-                    user=appointment.user,
-                    sent_on=today,
-                    defaults={"actor": appointment.actor, "kind": kind},
+            reminder = ReminderEmail(round_, appointment.actor, appointment.user.email, kind)
+            try:
+                with transaction.atomic():
+                    _, created = Reminder.objects.get_or_create(
+                        round=round_,
+                        user=appointment.user,
+                        sent_on=today,
+                        defaults={"actor": appointment.actor, "kind": kind},
+                    )
+                    if created:
+                        _send_reminder(round_, appointment, kind, today)
+            except OSError as error:  # smtplib's errors are OSErrors too
+                logger.error(
+                    "Could not send the %s reminder of %r to %s, focal point of %s: %s",
+                    Reminder.Kind(kind).label.lower(),
+                    round_.title,
+                    appointment.user.username,
+                    appointment.actor.code,
+                    error,
                 )
-                if created:
-                    _send_reminder(round_, appointment, kind, today)
+                run.failed.append(reminder)
+                continue
             if created:
-                sent.append(SentReminder(round_, appointment.actor, appointment.user.email, kind))
-    return sent
+                run.sent.append(reminder)
+    return run
 
 
 def _send_reminder(round_: ReportingRound, appointment: FocalPoint, kind: str, today: datetime.date) -> None:
