@@ -218,8 +218,28 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Evidence files: outside the static files, served only through a view that checks access.
+# Evidence files: outside the static files, served only through a view that checks access and
+# reads them through the storage API. They are kept under MEDIA_ROOT unless DJANGO_S3_BUCKET
+# names an S3-compatible bucket (django-storages). The bucket's credentials come from boto3's
+# own sources (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile, an instance role),
+# never from these settings.
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+S3_BUCKET = os.environ.get("DJANGO_S3_BUCKET", "")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("DJANGO_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("DJANGO_S3_REGION") or None,
+            # Objects stay private to the bucket's owner: no ACL is sent (buckets with ACLs
+            # disabled, the default on AWS, refuse even "private"), and any URL is signed.
+            "default_acl": None,
+            "querystring_auth": True,
+            # Like the file system: a name already taken gets a suffix, never replaces a file.
+            "file_overwrite": False,
+        },
+    }
 EVIDENCE_MAX_BYTES = env_int("DJANGO_EVIDENCE_MAX_MB", default=10) * 1024 * 1024
 
 # The address mail links to, without a trailing slash.

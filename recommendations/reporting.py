@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
@@ -39,7 +40,7 @@ from .models import (
     Status,
 )
 from .services import refresh_implementation_statuses, status_pairs
-from .uploads import sniff_content_type
+from .uploads import sniff_content_type, stored_name
 
 logger = logging.getLogger(__name__)
 
@@ -303,7 +304,7 @@ def _add_files(
         EvidenceFile.objects.create(
             action=action,
             revision=revision,
-            file=upload,
+            file=File(upload, name=stored_name(upload.name)),
             name=upload.name,
             content_type=sniff_content_type(upload),
             size=upload.size,
@@ -416,21 +417,31 @@ REMIND_OVERDUE_EVERY = datetime.timedelta(days=7)
 
 
 @dataclass
-class SentReminder:
+class ReminderEmail:
     round: ReportingRound
     actor: Actor
     address: str
     kind: str
 
 
-def send_reminders(*, today: datetime.date | None = None) -> list[SentReminder]:
+@dataclass
+class ReminderRun:
+    """The reminders one run sent, and those the mail server refused or could not be reached for."""
+
+    sent: list[ReminderEmail] = field(default_factory=list)
+    failed: list[ReminderEmail] = field(default_factory=list)
+
+
+def send_reminders(*, today: datetime.date | None = None) -> ReminderRun:
     """Email the focal points of actors that have not reported in an open round.
 
     A week before the due date they get one "due soon" reminder; after it, an "overdue"
     reminder once a week. Each is recorded, so running this daily never sends one twice.
+    A reminder that could not be sent is logged and not recorded, so the next run tries it
+    again; the others are sent all the same.
     """
     today = today or timezone.localdate()
-    sent = []
+    run = ReminderRun()
     for round_ in ReportingRound.objects.open().filter(due_date__lte=today + REMIND_BEFORE).select_related("meeting"):
         kind = Reminder.Kind.DUE_SOON if today <= round_.due_date else Reminder.Kind.OVERDUE
         silent = [response.actor for response in responses(round_) if response.answer != "reported"]
@@ -447,18 +458,31 @@ def send_reminders(*, today: datetime.date | None = None) -> list[SentReminder]:
         for appointment in appointments:
             if appointment.user_id in reminded:
                 continue
-            with transaction.atomic():
-                _, created = Reminder.objects.get_or_create(
-                    round=round_,
-                    user=appointment.user,
-                    sent_on=today,
-                    defaults={"actor": appointment.actor, "kind": kind},
+            reminder = ReminderEmail(round_, appointment.actor, appointment.user.email, kind)
+            try:
+                with transaction.atomic():
+                    _, created = Reminder.objects.get_or_create(
+                        round=round_,
+                        user=appointment.user,
+                        sent_on=today,
+                        defaults={"actor": appointment.actor, "kind": kind},
+                    )
+                    if created:
+                        _send_reminder(round_, appointment, kind, today)
+            except OSError as error:  # smtplib's errors are OSErrors too
+                logger.error(
+                    "Could not send the %s reminder of %r to %s, focal point of %s: %s",
+                    Reminder.Kind(kind).label.lower(),
+                    round_.title,
+                    appointment.user.username,
+                    appointment.actor.code,
+                    error,
                 )
-                if created:
-                    _send_reminder(round_, appointment, kind, today)
+                run.failed.append(reminder)
+                continue
             if created:
-                sent.append(SentReminder(round_, appointment.actor, appointment.user.email, kind))
-    return sent
+                run.sent.append(reminder)
+    return run
 
 
 def _send_reminder(round_: ReportingRound, appointment: FocalPoint, kind: str, today: datetime.date) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +25,12 @@ _OOXML = {
     "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
+# An OpenDocument file names its kind in a member called "mimetype"; no other kind counts there.
+_OPENDOCUMENT = {
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "application/vnd.oasis.opendocument.presentation": "odp",
+}
 _EXTENSIONS = {
     "application/pdf": {"pdf"},
     "image/png": {"png"},
@@ -31,11 +38,14 @@ _EXTENSIONS = {
     "image/gif": {"gif"},
     "application/msword": {"doc", "xls", "ppt"},
     **{kind: {ext} for kind, ext in zip(_OOXML.values(), ("docx", "xlsx", "pptx"), strict=True)},
-    "application/vnd.oasis.opendocument.text": {"odt"},
-    "application/vnd.oasis.opendocument.spreadsheet": {"ods"},
-    "application/vnd.oasis.opendocument.presentation": {"odp"},
+    **{kind: {ext} for kind, ext in _OPENDOCUMENT.items()},
 }
 ACCEPTED = "PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG or GIF"
+# Longest name a file is stored under, in UTF-8 bytes: file systems allow 255 bytes a name,
+# and with its folders (evidence/<actor>/<random>/) it must fit the field's 300 characters.
+STORED_NAME_BYTES = 100
+# What zipfile raises on a damaged, encrypted or exotic archive.
+_DAMAGED_ZIP = (zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError, ValueError, zlib.error)
 
 
 def sniff_content_type(upload: UploadedFile) -> str:
@@ -56,9 +66,11 @@ def _zip_kind(upload: UploadedFile) -> str:
         with zipfile.ZipFile(upload) as archive:
             names = archive.namelist()
             if "mimetype" in names:
-                kind = archive.read("mimetype").decode("ascii", "replace").strip()
-                return kind if kind in _EXTENSIONS else ""
-    except zipfile.BadZipFile:
+                # A kind's name is short: read no more, however much the member unpacks to.
+                with archive.open("mimetype") as member:
+                    kind = member.read(100).decode("ascii", "replace").strip()
+                return kind if kind in _OPENDOCUMENT else ""
+    except _DAMAGED_ZIP:
         return ""
     finally:
         upload.seek(0)
@@ -82,3 +94,16 @@ def validate_evidence_file(upload: UploadedFile) -> None:
         raise ValidationError(
             f"{upload.name} is named as .{extension or '(none)'} but its content is {kind}; rename it and try again."
         )
+
+
+def stored_name(name: str) -> str:
+    """The uploaded name, shortened to STORED_NAME_BYTES with its extension kept, to store the file under.
+
+    The record keeps the whole name, which downloads are given; a long name in a script of
+    several bytes a letter (Thai, Chinese) would otherwise not fit the file system.
+    """
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    room = max(STORED_NAME_BYTES - len(dot.encode()) - len(extension.encode()), 0)
+    return stem.encode()[:room].decode("utf-8", "ignore") + dot + extension

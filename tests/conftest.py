@@ -6,6 +6,7 @@ Personas: `secretariat` (staff superuser), `thai_focal_point` (focal point of Th
 """
 
 import os
+import uuid
 
 import pytest
 from django.core.cache import cache
@@ -71,6 +72,35 @@ def sign_in_with_second_factor(client, user):
     session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
     session.save()
     return client
+
+
+def action_form(paragraph, **fields) -> dict:
+    """What a focal point's action form posts: an action answering `paragraph`, and `fields`."""
+    return {
+        "recommendations": [paragraph.pk],
+        "title": "Memorandum of understanding on labour cooperation",
+        "description": "Signed in Bangkok.",
+        "status": "completed",
+        "status_as_of": "2006-06-01",
+        "status_source": "Ministry of Labour press release",
+        "responsible_agency": "Ministry of Labour",
+        "evidence_links": "https://example.org/mou Text of the MOU",
+        **fields,
+    }
+
+
+def multipart(fields: dict, file_field: str, file_name: str, content: bytes) -> tuple[str, bytes]:
+    """A form with one file as a browser posts it (content type, body), the file's name sent as given."""
+    boundary = f"apc-tracker-{uuid.uuid4().hex}"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, values in fields.items()
+        for value in (values if isinstance(values, list) else [values])
+    ]
+    head = f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; filename="{file_name}"\r\n'
+    parts.append(f"{head}Content-Type: application/octet-stream\r\n\r\n".encode("utf-8", "surrogatepass"))
+    parts.append(content + f"\r\n--{boundary}--\r\n".encode())
+    return f"multipart/form-data; boundary={boundary}", b"".join(parts)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Two app servers behind one PostgreSQL and one Redis see the same sessions and data."""
+"""Two app servers behind one PostgreSQL and one Redis see the same sessions, data and files."""
 
 import datetime
 import http.client
@@ -18,9 +18,9 @@ from django.core.management import call_command
 from django.db import connection
 
 from recommendations import reporting
-from recommendations.models import Actor, Paragraph
+from recommendations.models import Actor, EvidenceFile, Paragraph
 
-from .conftest import PASSWORD, one_time_code, skip_or_fail
+from .conftest import PASSWORD, action_form, multipart, one_time_code, skip_or_fail
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -39,12 +39,20 @@ class Browser:
     def __init__(self):
         self.cookies: dict[str, str] = {}
 
-    def request(self, port: int, method: str, path: str, form: dict | None = None):
+    def request(self, port: int, method: str, path: str, form: dict | None = None, file: tuple | None = None):
+        """The answer's status and text; `file` is (field, name, content) to post with the form."""
+        status, body = self.fetch(port, method, path, form, file)
+        return status, body.decode()
+
+    def fetch(self, port: int, method: str, path: str, form: dict | None = None, file: tuple | None = None):
         body = None
         headers = {"Host": "127.0.0.1", "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        if form is not None:
-            body = urlencode(form)
-            headers |= {"Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://127.0.0.1:{port}/"}
+        if file is not None:
+            content_type, body = multipart(form, *file)
+        elif form is not None:
+            content_type, body = "application/x-www-form-urlencoded", urlencode(form)
+        if body is not None:
+            headers |= {"Content-Type": content_type, "Referer": f"http://127.0.0.1:{port}/"}
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         conn.request(method, path, body=body, headers=headers)
         response = conn.getresponse()
@@ -52,11 +60,17 @@ class Browser:
             if header.lower() == "set-cookie":
                 name, rest = value.split("=", 1)
                 self.cookies[name] = rest.split(";", 1)[0]
-        return response.status, response.read().decode()
+        return response.status, response.read()
 
 
 @pytest.fixture
-def two_servers():
+def shared_media(tmp_path) -> Path:
+    """The uploads folder of both servers, as a volume every server mounts."""
+    return tmp_path / "media"
+
+
+@pytest.fixture
+def two_servers(shared_media):
     if connection.vendor != "postgresql":
         pytest.skip("several app servers share a PostgreSQL database")
     try:
@@ -71,6 +85,7 @@ def two_servers():
         DJANGO_SECURE_SSL_REDIRECT="0",
         DATABASE_URL=f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
         REDIS_URL=REDIS_URL,
+        DJANGO_MEDIA_ROOT=str(shared_media),
         GUNICORN_WORKERS="1",
     )
     # The cache outlives test databases: start from an empty one, as a new deployment does.
@@ -99,20 +114,18 @@ def two_servers():
         server.wait(timeout=30)
 
 
-def sign_in_secretariat(browser: Browser, port: int, secretariat) -> None:
+def sign_in(browser: Browser, port: int, user, path: str = "/accounts/login/", **fields: str) -> None:
     # The servers run production settings, which hash passwords with PBKDF2, not the tests' MD5.
-    secretariat.password = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
-    secretariat.save()
-    status, page = browser.request(port, "GET", "/admin/login/")
-    form = {
-        "csrfmiddlewaretoken": csrf_token(page),
-        "username": "secretariat",
-        "password": PASSWORD,
-        "otp_token": one_time_code(secretariat),
-        "next": "/admin/",
-    }
-    status, page = browser.request(port, "POST", "/admin/login/", form)
+    user.password = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
+    user.save()
+    status, page = browser.request(port, "GET", path)
+    form = {"csrfmiddlewaretoken": csrf_token(page), "username": user.username, "password": PASSWORD, **fields}
+    status, page = browser.request(port, "POST", path, form)
     assert status == 302, re.findall(r'errornote">(.*?)<|errorlist[^>]*>(.*?)</ul>', page, re.S)
+
+
+def sign_in_secretariat(browser: Browser, port: int, secretariat) -> None:
+    sign_in(browser, port, secretariat, "/admin/login/", otp_token=one_time_code(secretariat), next="/admin/")
 
 
 def csrf_token(page: str) -> str:
@@ -156,3 +169,25 @@ def test_a_publication_through_one_server_refreshes_the_cached_dashboard_of_the_
     assert status == 302
     status, page = visitor.request(first, "GET", "/")
     assert "Thailand on paragraph 15: Completed" in page
+
+
+def test_a_file_uploaded_through_one_server_is_downloaded_through_the_other(
+    two_servers, shared_media, thai_focal_point
+):
+    """The servers share the uploads folder: a focal point's evidence file, uploaded with the
+    workspace form through one server, comes back byte for byte through the other."""
+    first, second = two_servers
+    paragraph = Paragraph.objects.get(meeting__code="bangkok-2006", number=15)
+    content = b"%PDF-1.4\n" + os.urandom(4096)
+    browser = Browser()
+    sign_in(browser, first, thai_focal_point)
+    status, page = browser.request(first, "GET", "/my/actions/new/")
+    form = action_form(paragraph, csrfmiddlewaretoken=csrf_token(page))
+    status, _ = browser.request(first, "POST", "/my/actions/new/", form, file=("evidence_file", "mou.pdf", content))
+    assert status == 302
+    evidence = EvidenceFile.objects.get()
+    assert (shared_media / evidence.file.name).read_bytes() == content
+
+    status, body = browser.fetch(second, "GET", f"/evidence/{evidence.pk}/")
+    assert status == 200
+    assert body == content

@@ -1,6 +1,7 @@
 """Fixtures for the reporting workflow: actions in each state, and a private place for uploads."""
 
 import datetime
+import socket
 
 import pytest
 
@@ -14,6 +15,16 @@ JUNE_1 = datetime.date(2006, 6, 1)
 def _media_root(settings, tmp_path):
     """Uploads go to a scratch directory; mail goes to Django's test outbox by itself."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def mail_server_down(settings):
+    """Mail goes by SMTP to a local port that refuses connections, as a mail server that is down."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))  # held but never listening: nothing else can answer there
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed.getsockname()[1], 2
+        yield
 
 
 @pytest.fixture

@@ -1,17 +1,20 @@
 """Evidence files: size limit, type read from the content, and who may download them."""
 
 import io
+import tracemalloc
 import zipfile
+from urllib.parse import unquote
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.storage import InMemoryStorage, storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from recommendations import reporting
 from recommendations.models import EvidenceFile
 from recommendations.uploads import validate_evidence_file
 
-from ..conftest import PASSWORD, sign_in_with_second_factor
+from ..conftest import PASSWORD, action_form, sign_in_with_second_factor
 from .conftest import PDF, action_input, pdf
 
 
@@ -51,6 +54,23 @@ def test_a_file_whose_name_hides_its_type_is_refused(name, content, message):
         validate_evidence_file(SimpleUploadedFile(name, content))
 
 
+def test_an_archive_is_not_unpacked_whole_to_tell_its_kind():
+    """A small archive whose "mimetype" member unpacks to 100 MB (a "zip bomb") is refused
+    from that member's first bytes, without the server unpacking the rest into memory."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, archive.open("mimetype", "w") as member:
+        for _ in range(100):
+            member.write(bytes(1024 * 1024))
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValidationError, match="is not a PDF, Word"):
+            validate_evidence_file(SimpleUploadedFile("bomb.odt", buffer.getvalue()))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 5 * 1024 * 1024
+
+
 def test_a_file_over_the_size_limit_is_refused(settings):
     settings.EVIDENCE_MAX_BYTES = 1024
     with pytest.raises(ValidationError) as refusal:
@@ -60,16 +80,10 @@ def test_a_file_over_the_size_limit_is_refused(settings):
 
 def test_the_form_keeps_the_text_when_the_file_is_refused(client, thai_focal_point, p15):
     client.login(username="somchai", password=PASSWORD)
-    data = {
-        "recommendations": [p15.pk],
-        "title": "Labour migration act",
-        "status": "planned",
-        "status_as_of": "2006-06-01",
-        "evidence_file": SimpleUploadedFile("act.pdf", b"MZ\x90\x00"),
-    }
+    data = action_form(p15, evidence_file=SimpleUploadedFile("act.pdf", b"MZ\x90\x00"))
     response = client.post("/my/actions/new/", data)
     assert "act.pdf is not a PDF" in response.text
-    assert "Labour migration act" in response.text
+    assert "Memorandum of understanding on labour cooperation" in response.text
     assert not EvidenceFile.objects.exists()
 
 
@@ -124,3 +138,34 @@ def test_a_file_missing_from_storage_is_a_404_and_a_logged_error(client, public_
     assert response.status_code == 404
     assert "The file is missing" in response.content.decode()
     assert f"Evidence file {public_file.pk} is recorded but missing from storage" in caplog.text
+
+
+def test_uploads_and_downloads_go_through_the_storage_api_whatever_the_backend(client, thai_focal_point, p15, settings):
+    """With another storage configured (as an S3 bucket is), a focal point's file is stored
+    there, never on this server's disk, and downloads read it back from there."""
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    client.login(username="somchai", password=PASSWORD)
+    assert client.post("/my/actions/new/", action_form(p15, evidence_file=pdf("labour-act.pdf"))).status_code == 302
+    evidence = EvidenceFile.objects.get()
+    assert isinstance(storages["default"], InMemoryStorage)
+    assert storages["default"].exists(evidence.file.name)
+    assert not settings.MEDIA_ROOT.exists()
+
+    response = client.get(evidence.get_absolute_url())
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'inline; filename="labour-act.pdf"'
+    assert b"".join(response.streaming_content) == PDF
+
+
+def test_a_name_too_long_for_the_file_system_is_kept_whole_for_downloads(client, thai_focal_point, p15):
+    """A Thai letter takes three bytes, so a long Thai name does not fit a file system's 255:
+    the file is stored under a shortened name, and the record and the download keep it whole."""
+    name = "รายงานผลการดำเนินงานตามข้อเสนอแนะด้านการย้ายถิ่นเพื่อการทำงาน" * 2 + ".pdf"
+    client.login(username="somchai", password=PASSWORD)
+    assert client.post("/my/actions/new/", action_form(p15, evidence_file=pdf(name))).status_code == 302
+    evidence = EvidenceFile.objects.get()
+    stored = evidence.file.name.rsplit("/", 1)[-1]
+    assert len(stored.encode()) <= 100 and stored.endswith(".pdf") and name.startswith(stored[:10])
+    assert evidence.name == name
+    response = client.get(evidence.get_absolute_url())
+    assert unquote(response["Content-Disposition"]) == f"inline; filename*=utf-8''{name}"

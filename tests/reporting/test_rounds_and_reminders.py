@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 import time_machine
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from recommendations import reporting
 from recommendations.models import FocalPoint, ImplementationStatus, Reminder, ReportingRound
@@ -123,3 +123,25 @@ def test_a_closed_round_sends_nothing(hld_round, thai_focal_point, mailoutbox):
     ReportingRound.objects.update(closed_at=datetime.datetime(2006, 9, 2, tzinfo=datetime.UTC))
     run_reminders("2006-09-05")
     assert mailoutbox == []
+
+
+def test_when_the_mail_server_is_down_each_reminder_is_tried_logged_and_left_for_the_next_run(
+    hld_round, thai_focal_point, australian_focal_point, mail_server_down, settings, caplog
+):
+    """The daily job ends in an error that says how many reminders could not go, so cron
+    reports it; each is in the log with its focal point and actor (and no password), none is
+    recorded as sent, and the next run, with the server back, sends them all."""
+    settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = "apc-mailer", "smtp-password-never-logged"
+    with pytest.raises(CommandError, match=r"^2 of 2 reminder\(s\) could not be sent"):
+        run_reminders("2006-08-25")
+    failures = sorted(record.getMessage() for record in caplog.records if record.levelname == "ERROR")
+    assert [message.split(": ")[0] for message in failures] == [
+        "Could not send the due soon reminder of 'Report before the HLD' to olivia, focal point of AUS",
+        "Could not send the due soon reminder of 'Report before the HLD' to somchai, focal point of THA",
+    ]
+    assert "smtp-password-never-logged" not in caplog.text
+    assert not Reminder.objects.exists()
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert "Sent 2 reminder(s)." in run_reminders("2006-08-25")
+    assert Reminder.objects.count() == 2

@@ -5,7 +5,7 @@ import pytest
 from recommendations import reporting
 from recommendations.models import EvidenceFile, FocalPoint, FollowUpAction, ImplementationStatus, ReportingRound
 
-from ..conftest import PASSWORD, sign_in_with_second_factor
+from ..conftest import PASSWORD, action_form, sign_in_with_second_factor
 from .conftest import action_input, pdf
 
 
@@ -19,20 +19,6 @@ def thai_client(client, thai_focal_point):
 def secretariat_client(client, secretariat):
     sign_in_with_second_factor(client, secretariat)
     return client
-
-
-def form_data(p15, **fields) -> dict:
-    return {
-        "recommendations": [p15.pk],
-        "title": "Memorandum of understanding on labour cooperation",
-        "description": "Signed in Bangkok.",
-        "status": "completed",
-        "status_as_of": "2006-06-01",
-        "status_source": "Ministry of Labour press release",
-        "responsible_agency": "Ministry of Labour",
-        "evidence_links": "https://example.org/mou Text of the MOU",
-        **fields,
-    }
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_from_the_workspace_and_the_queue(client, workshop):
@@ -54,7 +40,7 @@ def test_password_reset_sends_a_link_by_email(client, thai_focal_point, mailoutb
 
 
 def test_a_focal_point_logs_an_action_with_a_file_as_a_draft_of_their_actor(thai_client, p15, thailand):
-    data = form_data(p15, evidence_file=pdf(), evidence_restricted="on")
+    data = action_form(p15, evidence_file=pdf(), evidence_restricted="on")
     response = thai_client.post("/my/actions/new/", data)
     action = FollowUpAction.objects.get()
     assert response["Location"] == f"/my/actions/{action.pk}/"
@@ -70,7 +56,7 @@ def test_a_focal_point_logs_an_action_with_a_file_as_a_draft_of_their_actor(thai
 
 
 def test_a_bad_form_keeps_what_was_typed_and_says_what_to_fix(thai_client, p15):
-    data = form_data(p15, recommendations=[], status_as_of="2999-01-01", evidence_links="not a link")
+    data = action_form(p15, recommendations=[], status_as_of="2999-01-01", evidence_links="not a link")
     response = thai_client.post("/my/actions/new/", data)
     assert response.status_code == 200
     page = response.text
@@ -81,7 +67,7 @@ def test_a_bad_form_keeps_what_was_typed_and_says_what_to_fix(thai_client, p15):
 
 
 def test_a_date_in_the_future_is_refused_with_the_models_message(thai_client, p15):
-    response = thai_client.post("/my/actions/new/", form_data(p15, status_as_of="2999-01-01"))
+    response = thai_client.post("/my/actions/new/", action_form(p15, status_as_of="2999-01-01"))
     assert "The status cannot hold as of a date in the future." in response.text
     assert not FollowUpAction.objects.exists()
 
@@ -158,15 +144,15 @@ def test_a_user_without_an_appointment_is_told_so(client, django_user_model, wor
 def test_two_people_editing_the_same_action_the_second_is_refused_and_shown_the_change(thai_client, thai_draft, p15):
     url = f"/my/actions/{thai_draft.pk}/edit/"
     version = thai_client.get(url).context["form"].initial["version"]
-    thai_client.post(url, form_data(p15, title="Labour cooperation MOU", version=version))
-    response = thai_client.post(url, form_data(p15, title="MOU with Cambodia", version=version))
+    thai_client.post(url, action_form(p15, title="Labour cooperation MOU", version=version))
+    response = thai_client.post(url, action_form(p15, title="MOU with Cambodia", version=version))
     assert response.status_code == 409
     page = response.text
     assert "someone else changed this action" in page
     assert "Labour cooperation MOU" in page and "MOU with Cambodia" in page
     assert FollowUpAction.objects.get().title == "Labour cooperation MOU"
     again = thai_client.post(
-        url, form_data(p15, title="MOU with Cambodia", version=response.context["form"]["version"].value())
+        url, action_form(p15, title="MOU with Cambodia", version=response.context["form"]["version"].value())
     )
     assert again.status_code == 302
     assert FollowUpAction.objects.get().title == "MOU with Cambodia"
@@ -174,7 +160,7 @@ def test_two_people_editing_the_same_action_the_second_is_refused_and_shown_the_
 
 def test_editing_a_published_action_shows_the_public_version_until_approval(thai_client, thai_published, p15):
     url = f"/my/actions/{thai_published.pk}/edit/"
-    thai_client.post(url, form_data(p15, title="Updated title", version=thai_published.version))
+    thai_client.post(url, action_form(p15, title="Updated title", version=thai_published.version))
     assert FollowUpAction.objects.published().get().title == thai_published.title
     page = thai_client.get(f"/my/actions/{thai_published.pk}/").text
     assert "Updated title" in page and "What the public sees now" in page
@@ -231,7 +217,7 @@ def test_a_focal_point_whose_appointment_ended_loses_access(thai_client, thai_dr
 
 def test_a_submitted_action_cannot_be_edited_through_the_form(thai_client, thai_submitted, p15):
     url = f"/my/actions/{thai_submitted.pk}/edit/"
-    response = thai_client.post(url, form_data(p15, version=thai_submitted.version), follow=True)
+    response = thai_client.post(url, action_form(p15, version=thai_submitted.version), follow=True)
     assert "waits for review" in response.text
     assert FollowUpAction.objects.get().title == thai_submitted.title
 

@@ -161,9 +161,7 @@ def test_each_edit_of_a_draft_raises_its_version_by_one(thai_draft, thai_focal_p
         assert thai_draft.version == before + edit
 
 
-def test_a_mail_server_that_is_down_does_not_stop_a_publication(thai_submitted, secretariat, settings, caplog):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+def test_a_mail_server_that_is_down_does_not_stop_a_publication(thai_submitted, secretariat, mail_server_down, caplog):
     reporting.approve(action=thai_submitted, user=secretariat)
     thai_submitted.refresh_from_db()
     assert thai_submitted.state == "published"
