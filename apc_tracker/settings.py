@@ -259,6 +259,9 @@ EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", default=25)
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=False)
+# Seconds to wait for the mail server: one that takes connections but never answers would
+# otherwise hold a publication's request, or the reminders job, for good.
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "APC Tracker <noreply@localhost>")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

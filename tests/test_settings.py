@@ -126,3 +126,9 @@ def test_an_s3_bucket_alone_leaves_the_endpoint_and_region_to_boto3():
         "None",
         "None",
     )
+
+
+def test_the_mail_server_is_given_ten_seconds_unless_told_otherwise():
+    code = "print(settings.EMAIL_TIMEOUT)"
+    assert load_settings(code, DJANGO_DEBUG="1").stdout.strip() == "10"
+    assert load_settings(code, DJANGO_DEBUG="1", DJANGO_EMAIL_TIMEOUT="3").stdout.strip() == "3"

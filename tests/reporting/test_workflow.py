@@ -1,5 +1,8 @@
 """Draft → submitted → published or returned, revisions of published actions, and no lost updates."""
 
+import socket
+import time
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
@@ -163,6 +166,24 @@ def test_each_edit_of_a_draft_raises_its_version_by_one(thai_draft, thai_focal_p
 
 def test_a_mail_server_that_is_down_does_not_stop_a_publication(thai_submitted, secretariat, mail_server_down, caplog):
     reporting.approve(action=thai_submitted, user=secretariat)
+    thai_submitted.refresh_from_db()
+    assert thai_submitted.state == "published"
+    assert "Could not send the notice 'Published: National action plan" in caplog.text
+
+
+def test_a_mail_server_that_never_answers_holds_a_publication_only_for_the_mail_timeout(
+    thai_submitted, secretariat, settings, caplog
+):
+    """The server takes the connection and says nothing; the project's own timeout ends the wait."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", silent.getsockname()[1]
+        started = time.monotonic()
+        reporting.approve(action=thai_submitted, user=secretariat)
+        waited = time.monotonic() - started
+    assert settings.EMAIL_TIMEOUT - 1 < waited < settings.EMAIL_TIMEOUT + 5
     thai_submitted.refresh_from_db()
     assert thai_submitted.state == "published"
     assert "Could not send the notice 'Published: National action plan" in caplog.text
