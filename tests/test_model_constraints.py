@@ -22,6 +22,7 @@ from recommendations.models import (
     ActionPartner,
     ActionRecommendation,
     ActionRevision,
+    ActionWord,
     Actor,
     EvidenceFile,
     EvidenceLink,
@@ -376,6 +377,13 @@ def test_database_refuses_the_same_recommendation_twice_on_an_action(action, par
     with refused_by_database("action_recommendation_unique"):
         ActionRecommendation.objects.create(action=action, paragraph=paragraph_13)
     assert ActionRecommendation.objects.filter(action=action).count() == 1
+
+
+def test_database_refuses_a_word_counted_twice_for_a_recommendation(paragraph_13):
+    ActionWord.objects.create(paragraph=paragraph_13, word="remitt", actions=2)
+    with refused_by_database("action_word_unique"):
+        ActionWord.objects.create(paragraph=paragraph_13, word="remitt", actions=1)
+    assert list(ActionWord.objects.values_list("word", "actions")) == [("remitt", 2)]
 
 
 def test_database_refuses_the_same_evidence_link_twice_on_an_action(action, thailand):
