@@ -22,7 +22,8 @@ MAX_ACTION_PAGES = 250
 
 def _page_number(request: HttpRequest) -> int:
     raw = request.GET.get("page", "1")
-    if not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
+    # ASCII digits only: str.isdigit() also accepts "¹" and "①", which int() refuses.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or int(raw) < 1:
         raise BadRequest("?page= must be a whole number from 1.")
     return int(raw)
 

@@ -66,6 +66,12 @@ def test_actor_codes_are_read_in_any_case_and_unknown_ones_are_404(client, follo
     assert client.get("/actors/" + "X" * 300 + "/").status_code == 404
 
 
+@pytest.mark.parametrize("url", ["/recommendations/bangkok-2006/12/", "/actors/THA/"])
+@pytest.mark.parametrize("page", ["abc", "0", "1.5", "9" * 30, "¹", "٣"])
+def test_a_malformed_page_of_actions_is_a_400(client, follow_up, url, page):
+    assert client.get(url, {"page": page}).status_code == 400
+
+
 def test_the_document_reads_whole_with_anchors_and_regional_status_beside_recommendations(client, follow_up):
     page = client.get("/documents/bangkok-2006/").content.decode()
     for number in range(1, 26):

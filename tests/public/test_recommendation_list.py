@@ -99,7 +99,7 @@ def test_a_bad_filter_is_ignored_with_a_visible_message(client, workshop, query,
     assert "1–20 of 25 paragraphs" in page
 
 
-@pytest.mark.parametrize("page", ["abc", "0", "-1", "1.5", "9" * 30])
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "1.5", "9" * 30, "¹", "٣"])
 def test_a_malformed_page_number_is_a_400(client, workshop, page):
     assert client.get(f"/recommendations/?page={page}").status_code == 400
 
