@@ -65,8 +65,8 @@ class Command(BaseCommand):
             generate_demo_data(actors=actors, actions=level)
             self.stdout.write(f"{level:,} demo actions created in {time.monotonic() - started:.1f} s")
             if connection.vendor == "postgresql":
-                # What autovacuum does in time: statistics for the planner, and the full-text
-                # index's pending entries merged, which a bulk load leaves behind.
+                # What autovacuum does in time after a bulk load: statistics for the planner,
+                # and the visibility map that lets index-only scans skip the table.
                 with connection.cursor() as cursor:
                     cursor.execute("VACUUM ANALYZE")
             results[level] = {url: self._measure(client, url, repeat) for url in pages()}
