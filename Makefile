@@ -47,7 +47,7 @@ bench: $(VENV)/.run-installed
 	$(MANAGE) migrate --noinput --verbosity 0
 	$(MANAGE) load_workshop
 	DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=testserver DJANGO_SECRET_KEY=bench-only-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
-		$(MANAGE) bench --levels $(LEVELS)
+		$(BIN)/python scripts/bench.py --levels $(LEVELS)
 
 # Rebuild fixtures/bangkok-2006.json from the workshop's source text and the reading in
 # recommendations/workshop.py, on a scratch database.

@@ -152,8 +152,10 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "recommendations.context_processors.site",
+                "recommendations.public.context_processors.site",
             ],
+            # The status badges and progress bars of the public pages, which the workspace shows too.
+            "libraries": {"tracker": "recommendations.public.templatetags"},
         },
     },
 ]

@@ -29,7 +29,7 @@ from .models import (
     ReportingRound,
     Theme,
 )
-from .services import refresh_implementation_statuses, status_pairs
+from .progress.statuses import refresh_implementation_statuses, status_pairs
 
 # Addresses typed without a scheme are taken as https, as Django 6 will do.
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}

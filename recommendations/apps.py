@@ -6,6 +6,6 @@ class RecommendationsConfig(AppConfig):
     name = "recommendations"
 
     def ready(self) -> None:
-        from . import freshness
+        from .progress import freshness
 
         freshness.connect()

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from .views import public, review, workspace
+from .public import views as public
+from .reporting.views import review, workspace
 
 app_name = "recommendations"
 

@@ -116,7 +116,7 @@ def _prepare(actions: int, password: str) -> tuple[list[tuple[str, int]], int]:
     from django.core.management import call_command
 
     from recommendations.models import Actor, FocalPoint, FollowUpAction, Paragraph
-    from recommendations.services import add_focal_point
+    from recommendations.reporting.appointments import add_focal_point
 
     call_command("migrate", verbosity=0)
     call_command("load_workshop", verbosity=0)
@@ -146,13 +146,13 @@ def _prepare(actions: int, password: str) -> tuple[list[tuple[str, int]], int]:
 
 
 def _draft_for(user, actor, recommendation):
-    from recommendations import reporting
     from recommendations.models import FollowUpAction
+    from recommendations.reporting import workflow
 
     action = FollowUpAction.objects.filter(actor=actor, created_by=user, is_demo=False).first()
     if action is not None:
         return action
-    data = reporting.ActionInput(
+    data = workflow.ActionInput(
         content={
             "title": f"Load-test action of {user.username}",
             "status": "planned",
@@ -160,7 +160,7 @@ def _draft_for(user, actor, recommendation):
         },
         recommendations=[recommendation],
     )
-    return reporting.create_action(actor=actor, user=user, data=data)
+    return workflow.create_action(actor=actor, user=user, data=data)
 
 
 def _versions(accounts: list[tuple[str, int]]) -> dict[int, int]:

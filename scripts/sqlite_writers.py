@@ -35,7 +35,7 @@ def write(database: Path, seconds: float, results) -> None:
     from django.db import OperationalError
 
     from recommendations.models import Actor, FollowUpAction, Paragraph
-    from recommendations.services import refresh_implementation_statuses, status_pairs
+    from recommendations.progress.statuses import refresh_implementation_statuses, status_pairs
 
     actor = Actor.objects.get(code="THA")
     paragraphs = list(Paragraph.objects.tracked())

@@ -3,10 +3,11 @@
 from django_otp.admin import OTPAdminSite
 
 from .forms import AdminSignInForm
+from .roles import is_secretariat
 
 
 class SecretariatAdminSite(OTPAdminSite):
-    """Only staff verified by a TOTP device get in; signing in checks the lockout first."""
+    """Only the secretariat (staff verified by a TOTP device) gets in; signing in checks the lockout first."""
 
     name = "admin"
     login_form = AdminSignInForm
@@ -15,5 +16,5 @@ class SecretariatAdminSite(OTPAdminSite):
     site_title = "APC Tracker"
     index_title = "Outcome documents, actors and follow-up"
 
-    def __init__(self, name: str = "admin"):
-        super().__init__(name)
+    def has_permission(self, request) -> bool:
+        return is_secretariat(request.user)

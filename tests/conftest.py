@@ -1,10 +1,12 @@
 """Shared fixtures: the workshop data and the people who use the app.
 
-Personas: `secretariat` (staff superuser), `thai_focal_point` (focal point of Thailand),
+Personas: `secretariat` (staff superuser, signed in with the second factor), `unverified_staff`
+(the same without it), `thai_focal_point` (focal point of Thailand),
 `australian_focal_point` (focal point of another government), and the anonymous visitor
 (the plain `client`).
 """
 
+import functools
 import os
 import uuid
 
@@ -12,11 +14,12 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp import middleware as otp_middleware
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from recommendations.models import Actor, Meeting
-from recommendations.services import add_focal_point
+from recommendations.reporting.appointments import add_focal_point
 
 PASSWORD = "correct horse battery staple 2006"
 
@@ -53,9 +56,24 @@ def australia(workshop) -> Actor:
 
 @pytest.fixture
 def secretariat(django_user_model):
-    """A superuser with an authenticator app, as the secretariat must have."""
+    """A superuser with an authenticator app, as the request's user is once signed in with both factors."""
     user = django_user_model.objects.create_superuser("secretariat", "secretariat@example.org", PASSWORD)
+    device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    return verified_with(user, device)
+
+
+@pytest.fixture
+def unverified_staff(django_user_model):
+    """A superuser who signed in with the password alone: not the secretariat until the one-time code."""
+    user = django_user_model.objects.create_superuser("unverified", "unverified@example.org", PASSWORD)
     TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    return verified_with(user, None)
+
+
+def verified_with(user, device):
+    """The user as django-otp's middleware hands it to a view: verified by `device`, or not at all (None)."""
+    user.otp_device = device
+    user.is_verified = functools.partial(otp_middleware.is_verified, user)
     return user
 
 

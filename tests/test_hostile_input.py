@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from recommendations.documents.importer import import_outcomes
+from recommendations.documents.reader import OutcomeDocumentError, decode, parse
 from recommendations.models import EvidenceFile, Meeting, Paragraph, Theme
-from recommendations.parsing import OutcomeDocumentError, decode, parse
-from recommendations.services import import_outcomes
 
 from .conftest import action_form, multipart
 

@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
             name='EvidenceFile',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=300, upload_to=recommendations.models._evidence_path)),
+                ('file', models.FileField(max_length=300, upload_to=recommendations.models.reporting._evidence_path)),
                 ('name', models.CharField(help_text="The file's name as uploaded.", max_length=255)),
                 ('content_type', models.CharField(help_text="As read from the file's content.", max_length=100)),
                 ('size', models.PositiveBigIntegerField()),

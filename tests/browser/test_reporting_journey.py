@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from recommendations.models import EvidenceFile, FollowUpAction, ImplementationStatus
-from recommendations.services import add_focal_point
+from recommendations.reporting.appointments import add_focal_point
 
 from ..conftest import PASSWORD, one_time_code
 from .conftest import assert_accessible

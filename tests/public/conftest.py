@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from recommendations.models import Actor, EvidenceLink, FollowUpAction, Paragraph, Status
-from recommendations.services import refresh_implementation_statuses, status_pairs
+from recommendations.progress.statuses import refresh_implementation_statuses, status_pairs
 
 _counter = itertools.count(1)
 

@@ -3,8 +3,8 @@
 import pytest
 import time_machine
 
-from recommendations import summary
 from recommendations.models import Actor, Status
+from recommendations.progress import figures
 
 from .conftest import add_actions, make_action
 
@@ -35,17 +35,17 @@ def test_each_persona_sees_the_same_public_dashboard(client, follow_up, secretar
 
 
 def test_the_dashboard_shows_progress_per_theme_kind_and_actor(client, follow_up):
-    figures = summary.dashboard()
-    by_actor = {group.key.code: group for group in figures.by_actor}
+    dashboard = figures.dashboard()
+    by_actor = {group.key.code: group for group in dashboard.by_actor}
     # Thailand: completed (100) and planned (25) → mean 62.5; Australia: completed and not started → 50.
     assert by_actor["THA"].progress == pytest.approx(62.5)
     assert by_actor["AUS"].progress == pytest.approx(50)
     assert by_actor["IOM"].progress is None
     # ¶12: two completed → 100; ¶7: planned → 25; ¶8: not started → 0. Overall: mean of the three.
-    assert figures.overall.progress == pytest.approx((100 + 25 + 0) / 3)
-    assert figures.overall.tally.reported == 4
-    assert figures.overall.tally.cells == len(figures.actors) * 19
-    kinds = {group.key: group for group in figures.kinds}
+    assert dashboard.overall.progress == pytest.approx((100 + 25 + 0) / 3)
+    assert dashboard.overall.tally.reported == 4
+    assert dashboard.overall.tally.cells == len(dashboard.actors) * 19
+    kinds = {group.key: group for group in dashboard.kinds}
     assert kinds[Actor.Kind.GOVERNMENT].progress == pytest.approx((100 + 25 + 0) / 3)
     assert kinds[Actor.Kind.INTERNATIONAL_ORGANISATION].progress is None
     page = client.get("/").content.decode()
@@ -54,7 +54,7 @@ def test_the_dashboard_shows_progress_per_theme_kind_and_actor(client, follow_up
 
 
 def test_roll_up_arithmetic():
-    tally = summary.Tally(cells=10)
+    tally = figures.Tally(cells=10)
     for status in [Status.COMPLETED, Status.ONGOING_PRACTICE, Status.IN_PROGRESS, Status.PLANNED, Status.NOT_STARTED]:
         tally.add(status.value)
     tally.add(Status.NO_ACTION_PLANNED.value)
@@ -63,8 +63,8 @@ def test_roll_up_arithmetic():
     assert tally.progress == pytest.approx(100 * (1 + 1 + 0.5 + 0.25) / 6)
     assert [segment.count for segment in tally.segments] == [1, 1, 1, 1, 1, 1, 4]
     assert sum(segment.percent for segment in tally.segments) == pytest.approx(100)
-    assert summary.Tally(cells=3).progress is None
-    assert summary.mean_progress([tally, summary.Tally(cells=2)]) == tally.progress
+    assert figures.Tally(cells=3).progress is None
+    assert figures.mean_progress([tally, figures.Tally(cells=2)]) == tally.progress
 
 
 @pytest.mark.parametrize(

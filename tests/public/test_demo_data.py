@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from recommendations.models import Actor, FollowUpAction, ImplementationStatus, Status
-from recommendations.services import refresh_implementation_statuses
+from recommendations.progress.statuses import refresh_implementation_statuses
 
 from .conftest import make_action
 

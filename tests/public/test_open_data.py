@@ -10,8 +10,8 @@ from xml.etree import ElementTree
 import pytest
 from django.http import StreamingHttpResponse
 
-from recommendations.exports import DATASETS
 from recommendations.models import Status
+from recommendations.public.exports import DATASETS
 
 from .conftest import add_actions, make_action
 

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
+from recommendations.documents.importer import import_outcomes
 from recommendations.models import Actor, Status, Theme
-from recommendations.services import import_outcomes
 
 from .conftest import add_actions, make_action
 

@@ -5,8 +5,8 @@ import socket
 
 import pytest
 
-from recommendations import reporting
 from recommendations.models import FollowUpAction, Paragraph
+from recommendations.reporting import workflow
 
 JUNE_1 = datetime.date(2006, 6, 1)
 
@@ -32,8 +32,8 @@ def p15(workshop) -> Paragraph:
     return workshop.paragraphs.get(number=15)
 
 
-def action_input(recommendations, **content) -> reporting.ActionInput:
-    return reporting.ActionInput(
+def action_input(recommendations, **content) -> workflow.ActionInput:
+    return workflow.ActionInput(
         content={
             "title": "National action plan on labour migration",
             "description": "",
@@ -51,19 +51,19 @@ def action_input(recommendations, **content) -> reporting.ActionInput:
 
 @pytest.fixture
 def thai_draft(thai_focal_point, thailand, p15) -> FollowUpAction:
-    return reporting.create_action(actor=thailand, user=thai_focal_point, data=action_input([p15]))
+    return workflow.create_action(actor=thailand, user=thai_focal_point, data=action_input([p15]))
 
 
 @pytest.fixture
 def thai_submitted(thai_draft, thai_focal_point) -> FollowUpAction:
-    reporting.submit(action=thai_draft, user=thai_focal_point, version=thai_draft.version)
+    workflow.submit(action=thai_draft, user=thai_focal_point, version=thai_draft.version)
     thai_draft.refresh_from_db()
     return thai_draft
 
 
 @pytest.fixture
 def thai_published(thai_submitted, secretariat) -> FollowUpAction:
-    return reporting.approve(action=thai_submitted, user=secretariat)
+    return workflow.approve(action=thai_submitted, user=secretariat)
 
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"

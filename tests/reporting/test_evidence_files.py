@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import InMemoryStorage, storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from recommendations import reporting
 from recommendations.models import EvidenceFile
-from recommendations.uploads import validate_evidence_file
+from recommendations.reporting import workflow
+from recommendations.reporting.uploads import validate_evidence_file
 
 from ..conftest import PASSWORD, action_form, sign_in_with_second_factor
 from .conftest import PDF, action_input, pdf
@@ -125,7 +125,7 @@ def test_a_file_of_a_draft_or_of_an_edit_under_review_is_not_public(
 ):
     data = action_input([p15])
     data.files = [(pdf("new-decree.pdf"), False)]
-    reporting.edit_action(action=thai_published, user=thai_focal_point, version=thai_published.version, data=data)
+    workflow.edit_action(action=thai_published, user=thai_focal_point, version=thai_published.version, data=data)
     url = EvidenceFile.objects.get(name="new-decree.pdf").get_absolute_url()
     assert client.get(url).status_code == 302
     client.login(username="olivia", password=PASSWORD)

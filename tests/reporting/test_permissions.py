@@ -12,8 +12,8 @@ import pytest
 from django.core import mail
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from recommendations import reporting
 from recommendations.models import ActionRevision, EvidenceFile, FollowUpAction, ReportingRound
+from recommendations.reporting import workflow
 
 from ..conftest import PASSWORD
 from .conftest import action_input
@@ -44,7 +44,7 @@ def test_the_walk_covers_the_workspace_review_evidence_and_admin_routes():
 @pytest.fixture
 def objects(thai_restricted_file, thailand, thai_focal_point, p15, workshop):
     """A Thai draft, a restricted file of a published Thai action, and a reporting round."""
-    draft = reporting.create_action(actor=thailand, user=thai_focal_point, data=action_input([p15], title="Draft"))
+    draft = workflow.create_action(actor=thailand, user=thai_focal_point, data=action_input([p15], title="Draft"))
     round_ = ReportingRound.objects.create(meeting=workshop, title="Report before the HLD", due_date="2026-12-31")
     return {"action": draft.pk, "file": thai_restricted_file.pk, "round": round_.pk}
 

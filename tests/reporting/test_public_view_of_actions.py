@@ -2,7 +2,7 @@
 
 import pytest
 
-from recommendations import reporting
+from recommendations.reporting import workflow
 
 from .conftest import action_input
 
@@ -10,7 +10,7 @@ from .conftest import action_input
 def test_a_published_action_has_a_public_page_with_the_validated_status_flagged(
     client, thai_submitted, secretariat, django_assert_num_queries
 ):
-    reporting.approve(action=thai_submitted, user=secretariat, validated_status="not_started")
+    workflow.approve(action=thai_submitted, user=secretariat, validated_status="not_started")
     # the header's meeting, the action with its actor, its partners, recommendations, evidence
     # links, and its published history
     with django_assert_num_queries(6):
@@ -21,7 +21,7 @@ def test_a_published_action_has_a_public_page_with_the_validated_status_flagged(
 
 
 def test_the_recommendation_page_flags_where_the_reported_status_differs(client, thai_submitted, secretariat, p15):
-    reporting.approve(action=thai_submitted, user=secretariat, validated_status="not_started")
+    workflow.approve(action=thai_submitted, user=secretariat, validated_status="not_started")
     page = client.get(p15.get_absolute_url()).content.decode()
     assert "(the actor reports: planned)" in page
 
@@ -29,7 +29,7 @@ def test_the_recommendation_page_flags_where_the_reported_status_differs(client,
 def test_the_public_timeline_lists_each_publication_and_an_edit_under_review_stays_private(
     client, thai_published, thai_focal_point, secretariat, p15
 ):
-    reporting.edit_action(
+    workflow.edit_action(
         action=thai_published,
         user=thai_focal_point,
         version=thai_published.version,
@@ -38,8 +38,8 @@ def test_the_public_timeline_lists_each_publication_and_an_edit_under_review_sta
     page = client.get(f"/actions/{thai_published.pk}/").content.decode()
     assert "National action plan adopted" not in page
     thai_published.refresh_from_db()
-    reporting.submit(action=thai_published, user=thai_focal_point, version=thai_published.version)
-    reporting.approve(action=thai_published, user=secretariat)
+    workflow.submit(action=thai_published, user=thai_focal_point, version=thai_published.version)
+    workflow.approve(action=thai_published, user=secretariat)
     page = client.get(f"/actions/{thai_published.pk}/").content.decode()
     assert page.count("published “") == 2
     assert "published “National action plan adopted”, completed" in page

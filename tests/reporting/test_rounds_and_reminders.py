@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
-from recommendations import reporting
 from recommendations.models import FocalPoint, ImplementationStatus, Reminder, ReportingRound
+from recommendations.reporting import rounds, workflow
 
 from ..conftest import sign_in_with_second_factor
 from .conftest import action_input
@@ -34,16 +34,16 @@ def hld_round(workshop):
 
 
 def answers(round_):
-    return {response.actor.code: response.answer for response in reporting.responses(round_)}
+    return {response.actor.code: response.answer for response in rounds.responses(round_)}
 
 
 @time_machine.travel(datetime.datetime(2006, 7, 1, 9, tzinfo=datetime.UTC), tick=False)
 def test_the_compliance_view_tells_reported_drafts_and_nothing_apart(
     hld_round, thailand, thai_focal_point, australia, australian_focal_point, p15
 ):
-    action = reporting.create_action(actor=thailand, user=thai_focal_point, data=action_input([p15]))
-    reporting.submit(action=action, user=thai_focal_point, version=action.version)
-    reporting.create_action(actor=australia, user=australian_focal_point, data=action_input([p15]))
+    action = workflow.create_action(actor=thailand, user=thai_focal_point, data=action_input([p15]))
+    workflow.submit(action=action, user=thai_focal_point, version=action.version)
+    workflow.create_action(actor=australia, user=australian_focal_point, data=action_input([p15]))
     result = answers(hld_round)
     assert (result["THA"], result["AUS"], result["IOM"]) == ("reported", "drafts", "nothing")
 
@@ -52,7 +52,7 @@ def test_no_information_stays_distinct_from_not_started(hld_round, thailand, p15
     ImplementationStatus.objects.create(
         actor=thailand, paragraph=p15, explicit_status="not_started", explicit_as_of="2006-06-01"
     )
-    by_code = {response.actor.code: response for response in reporting.responses(hld_round)}
+    by_code = {response.actor.code: response for response in rounds.responses(hld_round)}
     assert (by_code["THA"].with_status, by_code["THA"].not_started) == (1, 1)
     assert (by_code["IOM"].with_status, by_code["IOM"].not_started) == (0, 0)
     sign_in_with_second_factor(client, secretariat)
@@ -96,8 +96,8 @@ def test_focal_points_of_actors_that_have_not_reported_get_one_reminder(
     hld_round, thai_focal_point, australian_focal_point, australia, p15, mailoutbox
 ):
     with time_machine.travel(datetime.datetime(2006, 8, 20, tzinfo=datetime.UTC), tick=False):
-        action = reporting.create_action(actor=australia, user=australian_focal_point, data=action_input([p15]))
-        reporting.submit(action=action, user=australian_focal_point, version=action.version)
+        action = workflow.create_action(actor=australia, user=australian_focal_point, data=action_input([p15]))
+        workflow.submit(action=action, user=australian_focal_point, version=action.version)
     output = run_reminders("2006-08-25")
     assert "Report before the HLD: due soon reminder to somchai@example.org (THA)" in output
     assert [message.to for message in mailoutbox] == [["somchai@example.org"]]

@@ -7,9 +7,9 @@ paths and compares the table with a count made from scratch over the published a
 import pytest
 from django.db import connection
 
-from recommendations import reporting
-from recommendations.demo import generate_demo_data, remove_demo_data
 from recommendations.models import ActionWord, FollowUpAction, Paragraph
+from recommendations.operations.demo import generate_demo_data, remove_demo_data
+from recommendations.reporting import workflow
 
 from .conftest import action_input
 
@@ -58,23 +58,23 @@ def test_publishing_adds_the_words_of_the_action(thai_published, p15):
 def test_an_approved_revision_replaces_words_and_recommendations(thai_published, thai_focal_point, secretariat, p15):
     p16 = Paragraph.objects.get(meeting=p15.meeting, number=16)
     data = action_input([p16], title="Shelters for victims of trafficking")
-    reporting.edit_action(action=thai_published, user=thai_focal_point, version=thai_published.version, data=data)
+    workflow.edit_action(action=thai_published, user=thai_focal_point, version=thai_published.version, data=data)
     thai_published.refresh_from_db()
     # Under review, the public keeps the published words.
     assert "labour" in words_of(p15) and words_of(p16) == set()
-    reporting.submit(action=thai_published, user=thai_focal_point, version=thai_published.version)
-    reporting.approve(action=thai_published, user=secretariat)
+    workflow.submit(action=thai_published, user=thai_focal_point, version=thai_published.version)
+    workflow.approve(action=thai_published, user=secretariat)
     assert words_of(p15) == set()
     assert {"shelter", "victim", "traffick"} <= words_of(p16) and "labour" not in words_of(p16)
     assert kept() == recounted()
 
 
 def test_two_actions_count_a_shared_word_until_one_goes(thai_published, thailand, thai_focal_point, secretariat, p15):
-    other = reporting.create_action(
+    other = workflow.create_action(
         actor=thailand, user=thai_focal_point, data=action_input([p15], title="Labour attachés abroad")
     )
-    reporting.submit(action=other, user=thai_focal_point, version=other.version)
-    reporting.approve(action=other, user=secretariat)
+    workflow.submit(action=other, user=thai_focal_point, version=other.version)
+    workflow.approve(action=other, user=secretariat)
     assert ActionWord.objects.get(paragraph=p15, word="labour").actions == 2
     thai_published.delete()
     assert ActionWord.objects.get(paragraph=p15, word="labour").actions == 1

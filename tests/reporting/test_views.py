@@ -2,8 +2,8 @@
 
 import pytest
 
-from recommendations import reporting
 from recommendations.models import EvidenceFile, FocalPoint, FollowUpAction, ImplementationStatus, ReportingRound
+from recommendations.reporting import workflow
 
 from ..conftest import PASSWORD, action_form, sign_in_with_second_factor
 from .conftest import action_input, pdf
@@ -117,8 +117,8 @@ def test_the_secretariat_approves_with_a_validated_status(secretariat_client, th
 def test_bulk_approval_publishes_what_is_submitted_and_names_what_is_not(
     secretariat_client, thai_submitted, thailand, thai_focal_point, p15
 ):
-    second = reporting.create_action(actor=thailand, user=thai_focal_point, data=action_input([p15], title="Two"))
-    reporting.submit(action=second, user=thai_focal_point, version=second.version)
+    second = workflow.create_action(actor=thailand, user=thai_focal_point, data=action_input([p15], title="Two"))
+    workflow.submit(action=second, user=thai_focal_point, version=second.version)
     response = secretariat_client.post("/review/approve/", {"actions": [thai_submitted.pk, second.pk]}, follow=True)
     assert "Published 2 action(s)." in response.text
     assert FollowUpAction.objects.published().count() == 2
@@ -168,9 +168,9 @@ def test_editing_a_published_action_shows_the_public_version_until_approval(thai
 
 def make_actions(actor, user, paragraph, count, *, submit=False):
     for number in range(count):
-        action = reporting.create_action(actor=actor, user=user, data=action_input([paragraph], title=f"A{number}"))
+        action = workflow.create_action(actor=actor, user=user, data=action_input([paragraph], title=f"A{number}"))
         if submit:
-            reporting.submit(action=action, user=user, version=action.version)
+            workflow.submit(action=action, user=user, version=action.version)
 
 
 @pytest.mark.parametrize("count", [3, 30])

@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
 
-from recommendations import reporting
-from recommendations.freshness import figures_generation
 from recommendations.models import ActionRevision, FollowUpAction, ImplementationStatus
+from recommendations.progress.freshness import figures_generation
+from recommendations.reporting import workflow
 
 from .conftest import action_input
 
@@ -35,33 +35,33 @@ def test_approving_publishes_records_the_reviewer_and_updates_the_status(thai_pu
 
 def test_a_focal_point_cannot_publish_even_their_own_submitted_action(thai_submitted, thai_focal_point):
     with pytest.raises(PermissionDenied):
-        reporting.approve(action=thai_submitted, user=thai_focal_point)
+        workflow.approve(action=thai_submitted, user=thai_focal_point)
     thai_submitted.refresh_from_db()
     assert thai_submitted.state == "submitted"
 
 
 def test_a_draft_cannot_be_approved_directly(thai_draft, secretariat):
-    with pytest.raises(reporting.WorkflowError, match="Only a submitted action"):
-        reporting.approve(action=thai_draft, user=secretariat)
+    with pytest.raises(workflow.WorkflowError, match="Only a submitted action"):
+        workflow.approve(action=thai_draft, user=secretariat)
     assert not FollowUpAction.objects.published().exists()
 
 
 def test_approving_twice_is_refused(thai_published, secretariat):
-    with pytest.raises(reporting.WorkflowError, match="this one is published"):
-        reporting.approve(action=thai_published, user=secretariat)
+    with pytest.raises(workflow.WorkflowError, match="this one is published"):
+        workflow.approve(action=thai_published, user=secretariat)
 
 
 def test_a_submitted_action_cannot_be_edited(thai_submitted, thai_focal_point, p15):
-    with pytest.raises(reporting.WorkflowError, match="waits for review"):
-        reporting.edit_action(
+    with pytest.raises(workflow.WorkflowError, match="waits for review"):
+        workflow.edit_action(
             action=thai_submitted, user=thai_focal_point, version=thai_submitted.version, data=action_input([p15])
         )
 
 
 def test_returning_needs_a_comment_and_sends_it_to_the_focal_point(thai_submitted, secretariat, mailoutbox):
-    with pytest.raises(reporting.WorkflowError, match="needs a comment"):
-        reporting.return_for_revision(action=thai_submitted, user=secretariat, comment="  ")
-    reporting.return_for_revision(action=thai_submitted, user=secretariat, comment="Cite the resolution number.")
+    with pytest.raises(workflow.WorkflowError, match="needs a comment"):
+        workflow.return_for_revision(action=thai_submitted, user=secretariat, comment="  ")
+    workflow.return_for_revision(action=thai_submitted, user=secretariat, comment="Cite the resolution number.")
     thai_submitted.refresh_from_db()
     assert thai_submitted.state == "returned"
     assert thai_submitted.review_comment == "Cite the resolution number."
@@ -70,11 +70,11 @@ def test_returning_needs_a_comment_and_sends_it_to_the_focal_point(thai_submitte
 
 
 def test_a_returned_action_is_fixed_and_resubmitted(thai_submitted, secretariat, thai_focal_point, p15):
-    reporting.return_for_revision(action=thai_submitted, user=secretariat, comment="Cite it.")
+    workflow.return_for_revision(action=thai_submitted, user=secretariat, comment="Cite it.")
     thai_submitted.refresh_from_db()
     data = action_input([p15], status_source="Cabinet resolution 12/2006")
-    reporting.edit_action(action=thai_submitted, user=thai_focal_point, version=thai_submitted.version, data=data)
-    reporting.submit(action=thai_submitted, user=thai_focal_point, version=thai_submitted.version)
+    workflow.edit_action(action=thai_submitted, user=thai_focal_point, version=thai_submitted.version, data=data)
+    workflow.submit(action=thai_submitted, user=thai_focal_point, version=thai_submitted.version)
     thai_submitted.refresh_from_db()
     assert (thai_submitted.state, thai_submitted.status_source) == ("submitted", "Cabinet resolution 12/2006")
 
@@ -83,7 +83,7 @@ def test_editing_a_published_action_keeps_the_public_content_until_the_revision_
     thai_published, thai_focal_point, secretariat, thailand, p15, mailoutbox
 ):
     data = action_input([p15], title="Labour migration act", status="completed")
-    revision = reporting.edit_action(
+    revision = workflow.edit_action(
         action=thai_published, user=thai_focal_point, version=thai_published.version, data=data
     )
     assert isinstance(revision, ActionRevision)
@@ -91,11 +91,11 @@ def test_editing_a_published_action_keeps_the_public_content_until_the_revision_
     assert (public.title, public.status) == ("National action plan on labour migration", "planned")
 
     thai_published.refresh_from_db()
-    reporting.submit(action=thai_published, user=thai_focal_point, version=thai_published.version)
+    workflow.submit(action=thai_published, user=thai_focal_point, version=thai_published.version)
     assert FollowUpAction.objects.published().get().title == "National action plan on labour migration"
     assert list(FollowUpAction.objects.awaiting_review()) == [thai_published]
 
-    reporting.approve(action=thai_published, user=secretariat, validated_status="in_progress", comment="Not in force")
+    workflow.approve(action=thai_published, user=secretariat, validated_status="in_progress", comment="Not in force")
     public = FollowUpAction.objects.published().get()
     assert (public.title, public.status, public.public_status, public.status_differs) == (
         "Labour migration act",
@@ -112,27 +112,27 @@ def test_editing_a_published_action_keeps_the_public_content_until_the_revision_
 def test_two_forms_holding_the_same_version_cannot_both_save(thai_draft, thai_focal_point, p15):
     version = thai_draft.version
     first = action_input([p15], title="Labour migration act")
-    reporting.edit_action(action=thai_draft, user=thai_focal_point, version=version, data=first)
+    workflow.edit_action(action=thai_draft, user=thai_focal_point, version=version, data=first)
     second = action_input([p15], title="Plan on migrant workers")
-    with pytest.raises(reporting.EditConflict) as conflict:
-        reporting.edit_action(action=thai_draft, user=thai_focal_point, version=version, data=second)
+    with pytest.raises(workflow.EditConflict) as conflict:
+        workflow.edit_action(action=thai_draft, user=thai_focal_point, version=version, data=second)
     assert conflict.value.differences == [("Title", "Labour migration act", "Plan on migrant workers")]
     assert FollowUpAction.objects.get().title == "Labour migration act"
 
 
 def test_history_keeps_who_changed_what_and_why(thai_submitted, secretariat):
-    reporting.return_for_revision(action=thai_submitted, user=secretariat, comment="Cite it.")
+    workflow.return_for_revision(action=thai_submitted, user=secretariat, comment="Cite it.")
     reasons = list(thai_submitted.history.order_by("history_date").values_list("state", "history_change_reason"))
     assert reasons == [("draft", "Created"), ("submitted", "Submitted for review"), ("returned", "Cite it.")]
 
 
 def test_the_published_timeline_lists_each_publication(thai_published, thai_focal_point, secretariat, p15):
-    reporting.edit_action(
+    workflow.edit_action(
         action=thai_published, user=thai_focal_point, version=thai_published.version, data=action_input([p15])
     )
     thai_published.refresh_from_db()
-    reporting.submit(action=thai_published, user=thai_focal_point, version=thai_published.version)
-    reporting.approve(action=thai_published, user=secretariat)
+    workflow.submit(action=thai_published, user=thai_focal_point, version=thai_published.version)
+    workflow.approve(action=thai_published, user=secretariat)
     assert len(thai_published.published_timeline()) == 2
 
 
@@ -140,13 +140,13 @@ def test_the_published_timeline_snippet_shows_each_publication_and_no_draft(
     thai_published, thai_focal_point, secretariat, p15
 ):
     data = action_input([p15], title="Labour migration act", status="completed")
-    reporting.edit_action(action=thai_published, user=thai_focal_point, version=thai_published.version, data=data)
+    workflow.edit_action(action=thai_published, user=thai_focal_point, version=thai_published.version, data=data)
     thai_published.refresh_from_db()
-    html = render_to_string("workspace/snippets/published_timeline.html", {"action": thai_published})
+    html = render_to_string("public/snippets/published_timeline.html", {"action": thai_published})
     assert html.count("<li>") == 1 and "Labour migration act" not in html
-    reporting.submit(action=thai_published, user=thai_focal_point, version=thai_published.version)
-    reporting.approve(action=thai_published, user=secretariat, validated_status="in_progress")
-    html = render_to_string("workspace/snippets/published_timeline.html", {"action": thai_published})
+    workflow.submit(action=thai_published, user=thai_focal_point, version=thai_published.version)
+    workflow.approve(action=thai_published, user=secretariat, validated_status="in_progress")
+    html = render_to_string("public/snippets/published_timeline.html", {"action": thai_published})
     assert "published “National action plan on labour migration”, planned" in html
     assert "published “Labour migration act”, completed as of 1 June 2006 (validated as in progress)" in html
 
@@ -154,7 +154,7 @@ def test_the_published_timeline_snippet_shows_each_publication_and_no_draft(
 def test_each_edit_of_a_draft_raises_its_version_by_one(thai_draft, thai_focal_point, p15):
     before = thai_draft.version
     for edit in range(1, 4):
-        reporting.edit_action(
+        workflow.edit_action(
             action=thai_draft,
             user=thai_focal_point,
             version=before + edit - 1,
@@ -165,10 +165,10 @@ def test_each_edit_of_a_draft_raises_its_version_by_one(thai_draft, thai_focal_p
 
 
 def test_a_mail_server_that_is_down_does_not_stop_a_publication(thai_submitted, secretariat, mail_server_down, caplog):
-    reporting.approve(action=thai_submitted, user=secretariat)
+    workflow.approve(action=thai_submitted, user=secretariat)
     thai_submitted.refresh_from_db()
     assert thai_submitted.state == "published"
-    assert "Could not send the notice 'Published: National action plan" in caplog.text
+    assert "Could not send the review notice of 'National action plan" in caplog.text
 
 
 def test_a_mail_server_that_never_answers_holds_a_publication_only_for_the_mail_timeout(
@@ -181,23 +181,23 @@ def test_a_mail_server_that_never_answers_holds_a_publication_only_for_the_mail_
         silent.listen()
         settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", silent.getsockname()[1]
         started = time.monotonic()
-        reporting.approve(action=thai_submitted, user=secretariat)
+        workflow.approve(action=thai_submitted, user=secretariat)
         waited = time.monotonic() - started
     assert settings.EMAIL_TIMEOUT - 1 < waited < settings.EMAIL_TIMEOUT + 5
     thai_submitted.refresh_from_db()
     assert thai_submitted.state == "published"
-    assert "Could not send the notice 'Published: National action plan" in caplog.text
+    assert "Could not send the review notice of 'National action plan" in caplog.text
 
 
 def test_drafts_leave_the_cached_public_figures_alone_and_publication_refreshes_them(
     thai_draft, thai_focal_point, secretariat, p15
 ):
     before = figures_generation()
-    reporting.edit_action(
+    workflow.edit_action(
         action=thai_draft, user=thai_focal_point, version=thai_draft.version, data=action_input([p15])
     )
     thai_draft.refresh_from_db()
-    reporting.submit(action=thai_draft, user=thai_focal_point, version=thai_draft.version)
+    workflow.submit(action=thai_draft, user=thai_focal_point, version=thai_draft.version)
     assert figures_generation() == before
-    reporting.approve(action=thai_draft, user=secretariat)
+    workflow.approve(action=thai_draft, user=secretariat)
     assert figures_generation() != before

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from recommendations.services import FocalPointError, add_focal_point
+from recommendations.reporting.appointments import FocalPointError, add_focal_point
 
 # The environment variable's name, not a password.
 PASSWORD_VARIABLE = "DJANGO_FOCAL_POINT_PASSWORD"  # noqa: S105  # nosec B105

@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from recommendations.demo import generate_demo_data, remove_demo_data
 from recommendations.models import Paragraph
+from recommendations.operations.demo import generate_demo_data, remove_demo_data
 
 
 class Command(BaseCommand):

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from recommendations.parsing import OutcomeDocumentError, decode
-from recommendations.services import import_outcomes
+from recommendations.documents.importer import import_outcomes
+from recommendations.documents.reader import OutcomeDocumentError, decode
 
 
 class Command(BaseCommand):

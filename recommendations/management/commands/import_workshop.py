@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from recommendations.workshop import build_workshop
+from recommendations.documents.workshop import build_workshop
 
 
 class Command(BaseCommand):

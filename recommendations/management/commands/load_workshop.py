@@ -1,7 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from recommendations.workshop import CODE, workshop_loaded
+from recommendations.documents.workshop import CODE, workshop_loaded
 
 
 class Command(BaseCommand):

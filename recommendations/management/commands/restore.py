@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from recommendations.backups import BackupError, restore_backup
+from recommendations.operations.backups import BackupError, restore_backup
 
 
 class Command(BaseCommand):

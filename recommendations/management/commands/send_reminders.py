@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from recommendations.reporting import send_reminders
+from recommendations.reporting.rounds import send_reminders
 
 
 class Command(BaseCommand):

@@ -1,0 +1,51 @@
+"""Every model of the app, one module per part, gathered here for Django's app registry.
+
+`documents`: meetings, themes, paragraphs, actors. `progress`: the status scale and each
+actor's implementation status. `reporting`: focal points, follow-up actions and their
+review, evidence, reporting rounds. `search`: the words the public search reads.
+"""
+
+from .documents import Actor, ActorKind, Meeting, Paragraph, Participation, ParticipationRole, Theme, government
+from .progress import STATUS_MEANINGS, ImplementationStatus, Status
+from .reporting import (
+    ActionContent,
+    ActionPartner,
+    ActionRecommendation,
+    ActionRevision,
+    ActionState,
+    EvidenceFile,
+    EvidenceLink,
+    FocalPoint,
+    FollowUpAction,
+    Reminder,
+    ReminderKind,
+    ReportingRound,
+)
+from .search import ActionWord
+
+__all__ = [
+    "ActionContent",
+    "ActionPartner",
+    "ActionRecommendation",
+    "ActionRevision",
+    "ActionState",
+    "ActionWord",
+    "Actor",
+    "ActorKind",
+    "EvidenceFile",
+    "EvidenceLink",
+    "FocalPoint",
+    "FollowUpAction",
+    "ImplementationStatus",
+    "Meeting",
+    "Paragraph",
+    "Participation",
+    "ParticipationRole",
+    "Reminder",
+    "ReminderKind",
+    "ReportingRound",
+    "STATUS_MEANINGS",
+    "Status",
+    "Theme",
+    "government",
+]

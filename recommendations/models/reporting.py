@@ -1,0 +1,412 @@
+"""The follow-up that focal points report and the secretariat reviews.
+
+A *focal point* is a person's appointment for one actor. *Follow-up actions* answer
+recommendations, go through review (draft, submitted, returned, published), and once published
+are edited through *revisions*; *evidence* links and files show them. *Reporting rounds* ask the
+actors to report by a date, and *reminders* record who was reminded.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .documents import Actor, Meeting, Paragraph
+from .progress import STATUS_OR_EMPTY, Status
+
+
+class FocalPointQuerySet(models.QuerySet):
+    def current(self) -> FocalPointQuerySet:
+        today = timezone.localdate()
+        return self.filter(start_date__lte=today).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+
+    def reachable(self) -> FocalPointQuerySet:
+        """Current appointments whose person can be written to: an active account with an address."""
+        return self.current().filter(user__is_active=True).exclude(user__email="")
+
+
+class FocalPoint(models.Model):
+    """A person's appointment as the focal point of one actor.
+
+    Appointments end rather than disappear, so an actor's history stays with the actor when
+    its focal point changes.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="focal_points")
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="focal_points")
+    start_date = models.DateField(default=timezone.localdate)
+    end_date = models.DateField(null=True, blank=True)
+    handover_note = models.TextField(blank=True)
+
+    objects = FocalPointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["actor", "-start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(end_date__isnull=True),
+                name="focal_point_one_open_appointment_per_user",
+                violation_error_message="This person is already the focal point of an actor.",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="focal_point_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} for {self.actor}"
+
+
+class ActionState(models.TextChoices):
+    """Where an action stands in review. Only published actions reach the public."""
+
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted for review"
+    RETURNED = "returned", "Returned for revision"
+    PUBLISHED = "published", "Published"
+
+
+class FollowUpActionQuerySet(models.QuerySet):
+    def published(self) -> FollowUpActionQuerySet:
+        """What the public may see: the last published content, never an edit under review."""
+        return self.filter(state=ActionState.PUBLISHED)
+
+    def involving(self, actor: Actor) -> FollowUpActionQuerySet:
+        """Actions the actor reported or takes part in as a partner."""
+        return self.filter(Q(actor=actor) | Q(partners=actor)).distinct()
+
+    def awaiting_review(self) -> FollowUpActionQuerySet:
+        """New actions submitted, and published ones with a submitted revision."""
+        return self.filter(Q(state=ActionState.SUBMITTED) | Q(revisions__state=ActionState.SUBMITTED)).distinct()
+
+
+class ActionContent(models.Model):
+    """What a focal point writes about an action, and where it stands in review.
+
+    Shared by an action (its content while new, then its published content) and by a
+    revision (an edit of a published action that waits for review).
+    """
+
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, help_text="The status the reporting actor gives.")
+    status_as_of = models.DateField("status as of", help_text="The date the status holds on; may be in the past.")
+    status_source = models.CharField(
+        max_length=500, blank=True, help_text="What shows the status: a law, gazette notice, report paragraph or link."
+    )
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    responsible_agency = models.CharField(max_length=300, blank=True)
+    state = models.CharField(max_length=16, choices=ActionState.choices, default=ActionState.DRAFT)
+    validated_status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        blank=True,
+        help_text="The status the secretariat validates, when it differs from the reported one.",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    review_comment = models.TextField(blank=True, help_text="What the reviewer asked to change.")
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised by every save, so that two people cannot overwrite each other."
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        if self.status_as_of and self.status_as_of > timezone.localdate():
+            raise ValidationError({"status_as_of": "The status cannot hold as of a date in the future."})
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date is before the start date."})
+
+    @property
+    def public_status(self) -> str:
+        """The validated status: the secretariat's when it set one, else the reported one."""
+        return self.validated_status or self.status
+
+    @property
+    def status_differs(self) -> bool:
+        return bool(self.validated_status) and self.validated_status != self.status
+
+    @property
+    def is_editable(self) -> bool:
+        """Focal points edit drafts and returned content; submitted content waits for review."""
+        return self.state in (ActionState.DRAFT, ActionState.RETURNED)
+
+
+class FollowUpAction(ActionContent):
+    """Something an actor did, or plans to do, in answer to one or more recommendations.
+
+    Once published, the row keeps the published content: an edit goes to an `ActionRevision`
+    and replaces the content only when the secretariat approves it.
+    """
+
+    State = ActionState
+
+    actor = models.ForeignKey(
+        Actor, on_delete=models.PROTECT, related_name="reported_actions", help_text="The actor that reports it."
+    )
+    partners = models.ManyToManyField(
+        Actor,
+        through="ActionPartner",
+        blank=True,
+        related_name="partner_actions",
+        help_text="Other actors of a joint, bilateral or regional action; it counts for each of them.",
+    )
+    recommendations = models.ManyToManyField(
+        Paragraph, through="ActionRecommendation", related_name="actions", help_text="The recommendations it answers."
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    is_demo = models.BooleanField(default=False, help_text="Demonstration data, not a real record.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = FollowUpActionQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-status_as_of", "-pk"]
+        indexes = [
+            # The dashboard's latest published actions, and the demo notice's check for demo actions.
+            models.Index(fields=["state", "-published_at"], name="action_state_published_idx"),
+            models.Index(fields=["is_demo"], condition=Q(is_demo=True), name="action_demo_idx"),
+            # Pages list actions newest status first, all of them or one actor's, a page at a time.
+            models.Index(fields=["-status_as_of", "-id"], name="action_newest_status_idx"),
+            models.Index(fields=["actor", "-status_as_of", "-id"], name="action_actor_newest_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="action_title_not_empty"),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="action_status_valid"),
+            models.CheckConstraint(condition=Q(validated_status__in=STATUS_OR_EMPTY), name="action_validated_valid"),
+            models.CheckConstraint(condition=Q(state__in=ActionState.values), name="action_state_valid"),
+            models.CheckConstraint(
+                condition=~Q(state=ActionState.PUBLISHED) | Q(published_at__isnull=False),
+                name="action_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="action_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def publish(self) -> None:
+        """Make the action public; the first publication's time is kept."""
+        self.state = ActionState.PUBLISHED
+        self.published_at = self.published_at or timezone.now()
+
+    def open_revision(self) -> ActionRevision | None:
+        """The edit of this published action that has not been approved yet, if any."""
+        return self.revisions.exclude(state=ActionState.PUBLISHED).first()
+
+    def published_timeline(self) -> list:
+        """The history of what the public saw: one entry per publication of new content."""
+        return list(self.history.filter(state=ActionState.PUBLISHED).order_by("history_date"))
+
+
+class ActionRevision(ActionContent):
+    """An edit of a published action, reviewed before it replaces the published content.
+
+    A published action has at most one open revision; approving it copies its content onto
+    the action and marks the revision published.
+    """
+
+    action = models.ForeignKey(FollowUpAction, on_delete=models.CASCADE, related_name="revisions")
+    partners = models.ManyToManyField(Actor, blank=True, related_name="+")
+    recommendations = models.ManyToManyField(Paragraph, related_name="+")
+    evidence_links = models.JSONField(default=list, blank=True, help_text="[{url, label}] replacing the action's.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action"],
+                condition=~Q(state=ActionState.PUBLISHED),
+                name="revision_one_open_per_action",
+                violation_error_message="This action already has an edit waiting for review.",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="revision_title_not_empty"),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="revision_status_valid"),
+            models.CheckConstraint(condition=Q(state__in=ActionState.values), name="revision_state_valid"),
+            models.CheckConstraint(condition=Q(validated_status__in=STATUS_OR_EMPTY), name="revision_validated_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Revision of {self.action}"
+
+
+class ActionPartner(models.Model):
+    action = models.ForeignKey(FollowUpAction, on_delete=models.CASCADE)
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["action", "actor"], name="action_partner_unique")]
+
+    def __str__(self) -> str:
+        return str(self.actor)
+
+
+class ActionRecommendation(models.Model):
+    action = models.ForeignKey(FollowUpAction, on_delete=models.CASCADE)
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["action", "paragraph"], name="action_recommendation_unique")]
+
+    def __str__(self) -> str:
+        return str(self.paragraph)
+
+
+class EvidenceLink(models.Model):
+    action = models.ForeignKey(FollowUpAction, on_delete=models.CASCADE, related_name="evidence_links")
+    url = models.URLField("address", max_length=1000)
+    label = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["action", "url"], name="evidence_link_unique_per_action")]
+
+    def __str__(self) -> str:
+        return self.label or self.url
+
+
+class EvidenceFileQuerySet(models.QuerySet):
+    def public(self) -> EvidenceFileQuerySet:
+        """Files anyone may download: not restricted, on a published action, in approved content."""
+        return self.filter(
+            is_restricted=False,
+            action__state=ActionState.PUBLISHED,
+        ).filter(Q(revision__isnull=True) | Q(revision__state=ActionState.PUBLISHED))
+
+
+def _evidence_path(instance: EvidenceFile, filename: str) -> str:
+    return f"evidence/{instance.action.actor.code}/{uuid.uuid4().hex}/{filename}"
+
+
+class EvidenceFile(models.Model):
+    """A document or image that shows an action, served only through a view that checks access.
+
+    Restricted files are for the actor's focal points and the secretariat, even when the
+    action is public. A file added to an edit of a published action waits for that edit.
+    """
+
+    action = models.ForeignKey(FollowUpAction, on_delete=models.CASCADE, related_name="evidence_files")
+    revision = models.ForeignKey(
+        ActionRevision, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence_files"
+    )
+    file = models.FileField(upload_to=_evidence_path, max_length=300)
+    name = models.CharField(max_length=255, help_text="The file's name as uploaded.")
+    content_type = models.CharField(max_length=100, help_text="As read from the file's content.")
+    size = models.PositiveBigIntegerField()
+    is_restricted = models.BooleanField(
+        "restricted", default=False, help_text="Only the actor's focal points and the secretariat may open it."
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = EvidenceFileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.CheckConstraint(condition=~Q(name=""), name="evidence_file_name_not_empty")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("recommendations:evidence-file", args=[self.pk])
+
+
+class ReportingRoundQuerySet(models.QuerySet):
+    def open(self) -> ReportingRoundQuerySet:
+        return self.filter(closed_at__isnull=True)
+
+
+class ReportingRound(models.Model):
+    """A call by the secretariat for every addressed actor to report on a meeting by a date.
+
+    An actor has reported in the round when it has submitted an action, or an edit of one,
+    since the round opened.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="reporting_rounds")
+    title = models.CharField(max_length=300)
+    opens_on = models.DateField(default=timezone.localdate)
+    due_date = models.DateField()
+    closed_at = models.DateTimeField(null=True, blank=True, help_text="Set to close the round.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReportingRoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-due_date", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="round_title_not_empty"),
+            models.CheckConstraint(condition=Q(due_date__gte=F("opens_on")), name="round_due_after_it_opens"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class ReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", "Due soon"
+    OVERDUE = "overdue", "Overdue"
+
+
+class Reminder(models.Model):
+    """A reminder sent to a focal point, kept so that nobody gets the same one twice in a day."""
+
+    Kind = ReminderKind
+
+    round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="reminders")
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    sent_on = models.DateField()
+
+    class Meta:
+        ordering = ["-sent_on", "round", "actor"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "user", "sent_on"], name="reminder_once_a_day"),
+            models.CheckConstraint(condition=Q(kind__in=ReminderKind.values), name="reminder_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} reminder to {self.user} on {self.sent_on}"

@@ -1,0 +1,391 @@
+"""Open data: recommendations, actions and the status matrix as CSV, JSON and Excel.
+
+Every format has one row shape with stable identifiers (`bangkok-2006/12` for a paragraph, the
+actor's code, `action-42` for an action). Rows are produced one at a time from a chunked
+database cursor and written out as they come, so a large export starts at once and its memory
+stays flat. The Excel files are written as XML escaped with the standard library; nothing
+here parses XML.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import itertools
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from xml.sax.saxutils import escape  # nosec B406
+
+from django.db.models import Exists, OuterRef, Prefetch
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from stream_zip import ZIP_32, ZIP_64, stream_zip
+
+from ..models import (
+    ActionPartner,
+    ActionRecommendation,
+    Actor,
+    EvidenceLink,
+    FollowUpAction,
+    ImplementationStatus,
+    Paragraph,
+)
+from .filters import ParagraphFilter, involving
+
+PARAGRAPH_COLUMNS = ["id", "meeting", "paragraph", "theme_number", "theme", "text", "tracked", "addressees", "url"]
+
+FORMATS = ["csv", "json", "xlsx"]
+
+CHUNK_SIZE = 2000
+
+# A spreadsheet runs a cell that starts with one of these as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class Dataset:
+    name: str
+    title: str
+    description: str
+    columns: dict[str, str]
+    rows: Callable[[ParagraphFilter, HttpRequest], Iterator[dict]]
+
+
+def paragraph_rows(paragraphs: Iterable[Paragraph], request: HttpRequest) -> Iterator[dict]:
+    for paragraph in paragraphs:
+        yield {
+            "id": f"{paragraph.meeting.code}/{paragraph.number}",
+            "meeting": paragraph.meeting.code,
+            "paragraph": paragraph.number,
+            "theme_number": paragraph.theme.label if paragraph.theme else "",
+            "theme": paragraph.theme.heading if paragraph.theme else "",
+            "text": paragraph.text,
+            "tracked": paragraph.is_tracked,
+            "addressees": [actor.code for actor in paragraph.addressees.all()],
+            "url": request.build_absolute_uri(paragraph.get_absolute_url()),
+        }
+
+
+def _recommendations(filterset: ParagraphFilter, request: HttpRequest) -> Iterator[dict]:
+    paragraphs = filterset.qs.prefetch_related(Prefetch("addressees", queryset=Actor.objects.order_by("code")))
+    return paragraph_rows(paragraphs, request)
+
+
+def _paragraph_ids(filterset: ParagraphFilter) -> list[int]:
+    return list(filterset.qs.values_list("pk", flat=True))
+
+
+_ACTION_FIELDS = [
+    "pk", "actor__code", "actor__name", "title", "description", "status", "status_as_of", "status_source",
+    "start_date", "end_date", "responsible_agency", "published_at", "is_demo",
+]  # fmt: skip
+
+
+def _grouped(pairs: Iterable[tuple]) -> dict[int, list[str]]:
+    grouped: dict[int, list[str]] = defaultdict(list)
+    for action_id, value in pairs:
+        grouped[action_id].append(value)
+    return grouped
+
+
+def _actions(filterset: ParagraphFilter, request: HttpRequest) -> Iterator[dict]:
+    """Published actions answering the listed recommendations, by the chosen actor and status if any.
+
+    Read as plain values, a chunk at a time with one query per chunk for each list column:
+    model instances and prefetching would cost several times as much per row.
+    """
+    data = filterset.form.cleaned_data
+    answers = ActionRecommendation.objects.filter(action=OuterRef("pk"), paragraph_id__in=_paragraph_ids(filterset))
+    actions = FollowUpAction.objects.published().filter(Exists(answers))
+    if data.get("actor"):
+        actions = involving(actions, data["actor"])
+    if data.get("status"):
+        actions = actions.filter(status=data["status"])
+    rows = actions.order_by("pk").values_list(*_ACTION_FIELDS).iterator(chunk_size=CHUNK_SIZE)
+    actor_url = request.build_absolute_uri(reverse("recommendations:actor", args=["CODE"])).replace("CODE", "{}")
+    while chunk := list(itertools.islice(rows, CHUNK_SIZE)):
+        ids = [row[0] for row in chunk]
+        partners = _grouped(
+            ActionPartner.objects.filter(action_id__in=ids)
+            .order_by("actor__code")
+            .values_list("action_id", "actor__code")
+        )
+        answered = _grouped(
+            (action_id, f"{meeting}/{number}")
+            for action_id, meeting, number in ActionRecommendation.objects.filter(action_id__in=ids)
+            .order_by("paragraph__number")
+            .values_list("action_id", "paragraph__meeting__code", "paragraph__number")
+        )
+        evidence = _grouped(
+            EvidenceLink.objects.filter(action_id__in=ids).order_by("pk").values_list("action_id", "url")
+        )
+        for pk, code, name, title, description, status, as_of, source, start, end, agency, published, demo in chunk:
+            yield {
+                "id": f"action-{pk}",
+                "actor": code,
+                "actor_name": name,
+                "partners": partners.get(pk, []),
+                "recommendations": answered.get(pk, []),
+                "title": title,
+                "description": description,
+                "status": status,
+                "status_as_of": as_of.isoformat(),
+                "status_source": source,
+                "start_date": start.isoformat() if start else "",
+                "end_date": end.isoformat() if end else "",
+                "responsible_agency": agency,
+                "evidence": evidence.get(pk, []),
+                "published_at": published.isoformat(),
+                "demo": demo,
+                "url": actor_url.format(code),
+            }
+
+
+def _statuses(filterset: ParagraphFilter, request: HttpRequest) -> Iterator[dict]:
+    """Each actor's status on each listed recommendation; a pair without a row has no information."""
+    data = filterset.form.cleaned_data
+    rows = ImplementationStatus.objects.filter(paragraph_id__in=_paragraph_ids(filterset))
+    if data.get("actor"):
+        rows = rows.filter(actor__code=data["actor"])
+    if data.get("status"):
+        rows = rows.filter(status=data["status"])
+    rows = rows.select_related("actor", "paragraph__meeting").order_by(
+        "paragraph__meeting__code", "paragraph__number", "actor__code"
+    )
+    for row in rows.iterator(chunk_size=CHUNK_SIZE):
+        paragraph = row.paragraph
+        yield {
+            "recommendation": f"{paragraph.meeting.code}/{paragraph.number}",
+            "actor": row.actor.code,
+            "actor_name": row.actor.name,
+            "actor_kind": row.actor.kind,
+            "status": row.status,
+            "status_label": row.status_label,
+            "as_of": row.as_of.isoformat(),
+            "set_by": "secretariat" if row.is_explicit else "actions",
+            "source": row.explicit_source,
+            "url": request.build_absolute_uri(paragraph.get_absolute_url()),
+        }
+
+
+DATASETS: dict[str, Dataset] = {
+    dataset.name: dataset
+    for dataset in [
+        Dataset(
+            "recommendations",
+            "Recommendations",
+            "Every paragraph of the outcome documents, verbatim, with its theme and addressees.",
+            {
+                "id": "Stable identifier: meeting code / paragraph number.",
+                "meeting": "Code of the meeting whose outcome document holds the paragraph.",
+                "paragraph": "Paragraph number as written.",
+                "theme_number": "The theme heading's number as written, empty if none.",
+                "theme": "The theme heading as written.",
+                "text": "The paragraph, verbatim.",
+                "tracked": "true for a tracked recommendation, false for a context paragraph.",
+                "addressees": "Codes of the actors the paragraph names or addresses (; between them in CSV).",
+                "url": "The paragraph's permalink.",
+            },
+            _recommendations,
+        ),
+        Dataset(
+            "actions",
+            "Follow-up actions",
+            "Every published follow-up action answering the chosen recommendations.",
+            {
+                "id": "Stable identifier of the action.",
+                "actor": "Code of the actor that reports the action.",
+                "actor_name": "Its name.",
+                "partners": "Codes of partner actors of a joint action; it counts for each of them.",
+                "recommendations": "Identifiers of the recommendations it answers.",
+                "title": "Title as reported.",
+                "description": "Description as reported.",
+                "status": "Status code (see the status table).",
+                "status_as_of": "Date the status holds on (ISO 8601).",
+                "status_source": "What shows the status: a law, gazette notice, report paragraph or link.",
+                "start_date": "When the action started, if given.",
+                "end_date": "When it ended or is to end, if given.",
+                "responsible_agency": "The agency responsible.",
+                "evidence": "Addresses of the evidence.",
+                "published_at": "When the secretariat published it (ISO 8601, UTC).",
+                "demo": "true for demonstration data, which is not a real record.",
+                "url": "The reporting actor's page.",
+            },
+            _actions,
+        ),
+        Dataset(
+            "statuses",
+            "Status matrix",
+            "Each actor's status on each recommendation; a missing pair means no information provided.",
+            {
+                "recommendation": "Identifier of the recommendation.",
+                "actor": "Actor code.",
+                "actor_name": "Actor name.",
+                "actor_kind": "government, international_organisation, regional_process or stakeholder_group.",
+                "status": "Status code (see the status table).",
+                "status_label": "Status as shown on the site.",
+                "as_of": "Date the status holds on (ISO 8601).",
+                "set_by": "actions when derived from published actions, secretariat when set by it.",
+                "source": "The secretariat's source for a status it set.",
+                "url": "The recommendation's page.",
+            },
+            _statuses,
+        ),
+    ]
+}
+
+
+def datapackage(request: HttpRequest) -> dict:
+    """The exports described as a Frictionless Data Package, one resource per dataset and format."""
+    return {
+        "name": "apc-tracker",
+        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
+        "resources": [
+            {
+                "name": f"{dataset.name}-{fmt}",
+                "title": dataset.title,
+                "description": dataset.description,
+                "path": request.build_absolute_uri(reverse("recommendations:export", args=[dataset.name, fmt])),
+                "format": fmt,
+                "schema": {"fields": [{"name": name, "description": text} for name, text in dataset.columns.items()]},
+            }
+            for dataset in DATASETS.values()
+            for fmt in FORMATS
+        ],
+    }
+
+
+def neutralise(value: str) -> str:
+    """Make a cell that a spreadsheet would run as a formula read as text."""
+    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
+
+
+def csv_cell(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        value = ";".join(value)
+    return neutralise(str(value))
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(columns: list[str], rows: Iterable[dict]) -> Iterator[str]:
+    """CSV text, line by line, so that a response can stream it."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(columns)
+    for row in rows:
+        yield writer.writerow([csv_cell(row[column]) for column in columns])
+
+
+def json_chunks(rows: Iterable[dict]) -> Iterator[str]:
+    """A JSON array, one object per line, streamed."""
+    yield "["
+    separator = "\n"
+    for row in rows:
+        yield separator + json.dumps(row, ensure_ascii=False)
+        separator = ",\n"
+    yield "\n]\n"
+
+
+# Characters XML 1.0 cannot hold; a spreadsheet cell loses them.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xlsx_cell(value: object) -> str:
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    elif isinstance(value, int):
+        return f"<c><v>{value}</v></c>"
+    elif isinstance(value, list):
+        value = ";".join(value)
+    text = escape(_XML_ILLEGAL.sub("", str(value)))
+    return f'<c t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+def _sheet(columns: list[str], rows: Iterable[dict]) -> Iterator[bytes]:
+    yield (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        "<row>" + "".join(_xlsx_cell(column) for column in columns) + "</row>"
+    ).encode()
+    for row in rows:
+        yield ("<row>" + "".join(_xlsx_cell(row[column]) for column in columns) + "</row>").encode()
+    yield b"</sheetData></worksheet>"
+
+
+_XLSX_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        "</Types>"
+    ),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+        'Target="xl/workbook.xml"/></Relationships>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+        'Target="worksheets/sheet1.xml"/></Relationships>'
+    ),
+}
+
+
+def xlsx_chunks(title: str, columns: list[str], rows: Iterable[dict]) -> Iterator[bytes]:
+    """An Excel workbook of one sheet, zipped as it is written."""
+    now = timezone.now().replace(tzinfo=None)
+    workbook = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f'<sheets><sheet name="{escape(title[:31])}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    )
+    parts = {**_XLSX_PARTS, "xl/workbook.xml": workbook}
+    members = [(name, now, 0o600, ZIP_32, (text.encode(),)) for name, text in parts.items()]
+    members.append(("xl/worksheets/sheet1.xml", now, 0o600, ZIP_64, _sheet(columns, rows)))
+    return stream_zip(members)
+
+
+def respond(dataset_name: str, fmt: str, filterset: ParagraphFilter, request: HttpRequest) -> HttpResponse:
+    dataset = DATASETS[dataset_name]
+    columns = list(dataset.columns)
+    rows = dataset.rows(filterset, request)
+    stamp = datetime.date.today().isoformat()  # noqa: DTZ011 - the file name's date is the server's
+    filename = f"apc-tracker-{dataset.name}-{stamp}.{fmt}"
+    if fmt == "json":
+        response = StreamingHttpResponse(json_chunks(rows), content_type="application/json; charset=utf-8")
+    elif fmt == "csv":
+        response = StreamingHttpResponse(csv_lines(columns, rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = StreamingHttpResponse(
+            xlsx_chunks(dataset.title, columns, rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    if fmt != "json":
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def bad_request(fmt: str, message: str) -> HttpResponse:
+    if fmt == "json":
+        return JsonResponse({"error": message}, status=400)
+    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")

@@ -1,0 +1,194 @@
+"""One FilterSet per public list or export.
+
+On a page an invalid value is ignored and named in a message above the results; an export
+answers 400 with the reason, so that a script never receives rows it did not ask for.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.db import connection
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
+
+from ..models import (
+    ActionPartner,
+    ActionRecommendation,
+    ActionWord,
+    Actor,
+    FollowUpAction,
+    ImplementationStatus,
+    Paragraph,
+    Status,
+    Theme,
+)
+
+SEARCH_MAX_LENGTH = 200
+
+SORTS = {
+    "document": ("In document order", ["meeting__start_date", "meeting__code", "number"]),
+    "theme": ("By theme", ["theme__meeting__code", "theme__position", "number"]),
+    "-progress": ("Most progress first", [F("progress").desc(nulls_last=True), "meeting__code", "number"]),
+    "progress": ("Least progress first", [F("progress").asc(nulls_last=True), "meeting__code", "number"]),
+    "-reported": ("Most actors reporting first", ["-reported", "meeting__code", "number"]),
+}
+
+
+class _AnyOf(Func):
+    """`value = ANY(array)`: whether the array (the second expression) holds the value (the first)."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+
+class ParagraphFilter(django_filters.FilterSet):
+    """The recommendations list and its exports.
+
+    The choices of meeting, theme and actor are given by the caller (`themes`, `actors`), so
+    that the form renders and validates without a query per field.
+    """
+
+    q = django_filters.CharFilter(
+        label="Search",
+        method="search",
+        max_length=SEARCH_MAX_LENGTH,
+        help_text="Words in the recommendation or in its published actions.",
+    )
+    meeting = django_filters.ChoiceFilter(
+        field_name="meeting__code",
+        label="Meeting",
+        empty_label="Any meeting",
+        error_messages={"invalid_choice": "No meeting has the code given in ?meeting=."},
+    )
+    theme = django_filters.ChoiceFilter(
+        field_name="theme_id",
+        label="Theme",
+        empty_label="Any theme",
+        error_messages={"invalid_choice": "No theme has the number given in ?theme=."},
+    )
+    addressee = django_filters.ChoiceFilter(
+        field_name="addressees__code",
+        label="Addressed to",
+        empty_label="Anyone",
+        error_messages={"invalid_choice": "No actor has the code given in ?addressee=."},
+    )
+    actor = django_filters.ChoiceFilter(
+        label="Reporting actor",
+        method="reported_by",
+        empty_label="Any actor",
+        error_messages={"invalid_choice": "No actor has the code given in ?actor=."},
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status",
+        method="with_status",
+        choices=Status.choices,
+        empty_label="Any status",
+        error_messages={"invalid_choice": "Unknown status in ?status=; the statuses are listed on the About page."},
+    )
+    tracked = django_filters.ChoiceFilter(
+        field_name="is_tracked",
+        label="Paragraphs",
+        empty_label="Recommendations and context",
+        choices=[("yes", "Tracked recommendations"), ("no", "Context paragraphs")],
+        method="tracked_or_context",
+        error_messages={"invalid_choice": "?tracked= is yes or no."},
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort",
+        method="sorted_by",
+        empty_label=None,
+        choices=[(key, label) for key, (label, _) in SORTS.items()],
+        error_messages={"invalid_choice": "Unknown sort order; the recommendations are in document order."},
+    )
+
+    class Meta:
+        model = Paragraph
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, themes: list[Theme], actors: list[Actor], **kwargs):
+        super().__init__(data, *args, **kwargs)
+        meetings = {theme.meeting.code: theme.meeting.title for theme in themes}
+        fields = self.form.fields
+        fields["meeting"].choices = [("", "Any meeting"), *meetings.items()]
+        fields["theme"].choices = [("", "Any theme"), *((str(theme.pk), str(theme)) for theme in themes)]
+        actor_choices = [(actor.code, f"{actor.short_name} ({actor.code})") for actor in actors]
+        fields["addressee"].choices = [("", "Anyone"), *actor_choices]
+        fields["actor"].choices = [("", "Any actor"), *actor_choices]
+
+    @property
+    def messages(self) -> list[str]:
+        return [message for messages in self.errors.values() for message in messages]
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        """Filters first, then the order: a search ranks its results unless a sort is chosen."""
+        data = self.form.cleaned_data
+        if not data.get("sort"):
+            data["sort"] = "relevance" if data.get("q") and connection.vendor == "postgresql" else "document"
+        return super().filter_queryset(queryset).distinct()
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Paragraphs whose text, or the text of their published actions taken together, has the words.
+
+        On PostgreSQL the paragraph text is matched and ranked with full-text search, and the
+        actions through their recommendation's `ActionWord` rows: the words of all its published
+        actions, so that a search reads a few rows per recommendation however many actions there
+        are. Those rows keep no word order, so a quoted phrase matches the actions when they have
+        all its words. Elsewhere a case-insensitive substring match over the actions stands in,
+        with the quotes of a phrase left out.
+        """
+        words = value.strip()
+        if not words:
+            return queryset
+        if connection.vendor != "postgresql":
+            text = words.strip('"')
+            published = FollowUpAction.objects.published()
+            actions = published.filter(Q(title__icontains=text) | Q(description__icontains=text))
+            answered = ActionRecommendation.objects.filter(action__in=actions).values("paragraph_id")
+            return queryset.filter(Q(text__icontains=text) | Q(pk__in=answered))
+
+        from django.contrib.postgres.expressions import ArraySubquery
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+
+        query = SearchQuery(words, search_type="websearch", config="english")
+        # Only the rows of the words typed: the lexemes of the search text itself.
+        typed = Func(SearchVector(Value(words), config="english"), function="tsvector_to_array")
+        action_words = ActionWord.objects.filter(_AnyOf(F("word"), typed), paragraph=OuterRef("pk"))
+        document = SearchVector("text", config="english")
+        return queryset.annotate(
+            document=document,
+            rank=SearchRank(document, query),
+            action_document=Func(
+                ArraySubquery(action_words.values("word")),
+                function="array_to_tsvector",
+                output_field=SearchVectorField(),
+            ),
+        ).filter(
+            Q(document=query)
+            | Q(action_document=SearchQuery(words.replace('"', " "), search_type="websearch", config="english"))
+        )
+
+    def reported_by(self, queryset: QuerySet, name: str, code: str) -> QuerySet:
+        """Recommendations the actor has a status on (its own or from actions it takes part in)."""
+        return queryset.filter(Exists(ImplementationStatus.objects.filter(paragraph=OuterRef("pk"), actor__code=code)))
+
+    def with_status(self, queryset: QuerySet, name: str, status: str) -> QuerySet:
+        """Recommendations on which some actor (the chosen reporting actor, if any) has the status."""
+        statuses = ImplementationStatus.objects.filter(paragraph=OuterRef("pk"), status=status)
+        if code := self.form.cleaned_data.get("actor"):
+            statuses = statuses.filter(actor__code=code)
+        return queryset.filter(Exists(statuses))
+
+    def tracked_or_context(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(is_tracked=value == "yes")
+
+    def sorted_by(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "relevance":
+            return queryset.order_by("-rank", "meeting__code", "number")
+        return queryset.order_by(*SORTS[value][1])
+
+
+def involving(actions: QuerySet, code: str) -> QuerySet:
+    """Actions the actor with this code reports or takes part in, without a DISTINCT over the table."""
+    return actions.filter(
+        Q(actor__code=code) | Exists(ActionPartner.objects.filter(action=OuterRef("pk"), actor__code=code))
+    )

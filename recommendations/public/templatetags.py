@@ -1,0 +1,79 @@
+"""Formatting for the public pages: status badges, progress figures and export links."""
+
+from __future__ import annotations
+
+from django import template
+from django.http import QueryDict
+from django.urls import reverse
+
+from ..models import Status
+
+register = template.Library()
+
+# Each status has a shape as well as a colour, so that it never depends on colour alone.
+GLYPHS = {
+    Status.ONGOING_PRACTICE: "◆",
+    Status.COMPLETED: "●",
+    Status.IN_PROGRESS: "◐",
+    Status.PLANNED: "◔",
+    Status.NOT_STARTED: "○",
+    Status.NO_ACTION_PLANNED: "✕",
+    "none": "–",
+}
+NO_INFORMATION = "No information provided"
+
+
+@register.filter
+def status_label(status: str) -> str:
+    return Status(status).label if status and status != "none" else NO_INFORMATION
+
+
+@register.filter
+def glyph(status: str) -> str:
+    return GLYPHS.get(status or "none", GLYPHS["none"])
+
+
+@register.inclusion_tag("public/snippets/status.html")
+def status_badge(status: str, short: bool = False) -> dict:
+    key = status or "none"
+    return {"key": key, "label": status_label(key), "glyph": glyph(key), "short": short}
+
+
+@register.inclusion_tag("public/snippets/bar.html")
+def progress_bar(tally, label: str, number: int | None = None) -> dict:
+    """A stacked bar of a tally's statuses, as an SVG image with a text alternative.
+
+    `number` names the paragraph the bar is about, so that each bar's name differs.
+    """
+    if number is not None:
+        label = f"{label} on paragraph {number}"
+    segments, offset = [], 0.0
+    for segment in tally.segments:
+        if segment.count:
+            segments.append((segment, offset))
+            offset += segment.percent
+    summary = "; ".join(f"{segment.label}: {segment.count}" for segment, _ in segments)
+    return {"segments": segments, "label": label, "summary": summary, "tally": tally}
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}%"
+
+
+@register.simple_tag(takes_context=True)
+def export_url(context, dataset: str, fmt: str) -> str:
+    """The export of `dataset` in `fmt`, carrying the page's current filters."""
+    query = QueryDict(mutable=True)
+    for key, values in context["request"].GET.lists():
+        if key not in ("page", "sort"):
+            query.setlist(key, values)
+    url = reverse("recommendations:export", args=[dataset, fmt])
+    return f"{url}?{query.urlencode()}" if query else url
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number: int) -> str:
+    query = context["request"].GET.copy()
+    query["page"] = number
+    return f"?{query.urlencode()}"

@@ -1,0 +1,209 @@
+"""The public site: published data only, a fixed number of queries per page."""
+
+from __future__ import annotations
+
+from django.core.exceptions import BadRequest
+from django.db.models import Max, Min, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
+from django.views.decorators.http import require_safe
+
+from ..models import ActionPartner, Actor, FollowUpAction, ImplementationStatus, Meeting, Paragraph, Status, Theme
+from ..progress import figures
+from ..progress.freshness import figures_generation
+from . import exports
+from .filters import ParagraphFilter
+
+LIST_PAGE_SIZE = 20
+ACTIONS_PAGE_SIZE = 20
+# Deeper pages would read ever more rows to skip; the exports hold every action.
+MAX_ACTION_PAGES = 250
+
+
+def _page_number(request: HttpRequest) -> int:
+    raw = request.GET.get("page", "1")
+    # ASCII digits only: str.isdigit() also accepts "¹" and "①", which int() refuses.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or int(raw) < 1:
+        raise BadRequest("?page= must be a whole number from 1.")
+    return int(raw)
+
+
+def _published_actions() -> QuerySet:
+    return FollowUpAction.objects.published().select_related("actor")
+
+
+def _answered() -> Prefetch:
+    """The recommendations an action answers, with their meeting, in one query."""
+    return Prefetch("recommendations", queryset=Paragraph.objects.select_related("meeting").order_by("number"))
+
+
+NEWEST_STATUS_FIRST = ("-status_as_of", "-pk")
+
+
+def _action_page(request: HttpRequest, *querysets: QuerySet) -> dict:
+    """One page of the actions in `querysets`, newest status first, without counting them.
+
+    Each queryset is read up to the end of the page in index order and the results merged,
+    so that an actor's own and joint actions each use their index. One query per queryset,
+    then three for the page's partners, recommendations and evidence links.
+    """
+    number = _page_number(request)
+    if number > MAX_ACTION_PAGES:
+        raise Http404(f"Pages of actions stop at {MAX_ACTION_PAGES}; the actions export holds them all.")
+    start = (number - 1) * ACTIONS_PAGE_SIZE
+    end = start + ACTIONS_PAGE_SIZE + 1
+    found = {action.pk: action for queryset in querysets for action in queryset.order_by(*NEWEST_STATUS_FIRST)[:end]}
+    rows = sorted(found.values(), key=lambda action: (action.status_as_of, action.pk), reverse=True)[start:end]
+    if number > 1 and not rows:
+        raise Http404("There are no actions on this page.")
+    page = rows[:ACTIONS_PAGE_SIZE]
+    prefetch_related_objects(page, "partners", _answered(), "evidence_links")
+    return {"actions": page, "page": number, "has_next": len(rows) > ACTIONS_PAGE_SIZE, "first_shown": start + 1}
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    # The page body is cached until the figures change (see freshness); these are only
+    # computed when it has to be rendered again.
+    dashboard = SimpleLazyObject(figures.dashboard)
+    latest = SimpleLazyObject(
+        lambda: list(_published_actions().prefetch_related(_answered()).order_by("-published_at", "-pk")[:8])
+    )
+    context = {"figures": dashboard, "latest": latest, "statuses": list(Status), "generation": figures_generation()}
+    return render(request, "public/home.html", context)
+
+
+@require_safe
+def about(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "public/about.html",
+        {
+            "statuses": [(status, figures.WEIGHTS[status]) for status in Status],
+            "datasets": exports.DATASETS,
+            "datapackage": exports.datapackage(request),
+        },
+    )
+
+
+@require_safe
+def recommendation_list(request: HttpRequest) -> HttpResponse:
+    filterset = _filtered_paragraphs(request)
+    paragraphs = filterset.qs
+    number = _page_number(request)
+    total = paragraphs.count()
+    pages = max(1, -(-total // LIST_PAGE_SIZE))
+    if number > pages:
+        raise Http404("There is no such page of recommendations.")
+    start = (number - 1) * LIST_PAGE_SIZE
+    rows = list(paragraphs[start : start + LIST_PAGE_SIZE])
+    tallies = figures.regional_tallies([paragraph.pk for paragraph in rows])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "public/recommendation_list.html",
+        {
+            "filterset": filterset,
+            "rows": [(paragraph, tallies[paragraph.pk]) for paragraph in rows],
+            "total": total,
+            "page": number,
+            "pages": pages,
+            "first_shown": start + 1,
+            "last_shown": start + len(rows),
+            "query": query.urlencode(),
+        },
+    )
+
+
+@require_safe
+def paragraph_detail(request: HttpRequest, code: str, number: int) -> HttpResponse:
+    paragraph = get_object_or_404(
+        Paragraph.objects.select_related("meeting", "theme"), meeting__code=code, number=number
+    )
+    neighbours = Paragraph.objects.filter(meeting=paragraph.meeting_id).aggregate(
+        previous=Max("number", filter=Q(number__lt=number)), next=Min("number", filter=Q(number__gt=number))
+    )
+    addressees = list(paragraph.addressees.order_by("kind", "short_name"))
+    statuses = list(
+        ImplementationStatus.objects.filter(paragraph=paragraph)
+        .select_related("actor")
+        .order_by("actor__kind", "actor__short_name")
+    )
+    reported = {row.actor_id for row in statuses}
+    context = {
+        "paragraph": paragraph,
+        "neighbours": neighbours,
+        "addressees": addressees,
+        "statuses": statuses,
+        "silent_addressees": [actor for actor in addressees if actor.pk not in reported],
+        **_action_page(request, _published_actions().filter(recommendations=paragraph)),
+    }
+    return render(request, "public/paragraph.html", context)
+
+
+@require_safe
+def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A published action as the public sees it, with the history of what was published."""
+    action = get_object_or_404(_published_actions().prefetch_related("partners", _answered(), "evidence_links"), pk=pk)
+    return render(request, "public/action.html", {"action": action, "single": [action]})
+
+
+@require_safe
+def actor_detail(request: HttpRequest, code: str) -> HttpResponse:
+    actor = get_object_or_404(Actor, code=code.upper())
+    recommendations = list(Paragraph.objects.tracked().select_related("meeting", "theme").order_by("meeting", "number"))
+    own = {row.paragraph_id: row for row in ImplementationStatus.objects.filter(actor=actor)}
+    tally = figures.Tally(cells=len(recommendations))
+    for paragraph in recommendations:
+        if paragraph.pk in own:
+            tally.add(own[paragraph.pk].status)
+    region = figures.kind_tally(actor.kind, len(recommendations))
+    context = {
+        "actor": actor,
+        "rows": [(paragraph, own.get(paragraph.pk)) for paragraph in recommendations],
+        "tally": tally,
+        "region": region,
+        **_action_page(
+            request,
+            _published_actions().filter(actor=actor),
+            _published_actions().filter(pk__in=ActionPartner.objects.filter(actor=actor).values("action_id")),
+        ),
+    }
+    return render(request, "public/actor.html", context)
+
+
+@require_safe
+def document(request: HttpRequest, code: str) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, code=code)
+    paragraphs = list(meeting.paragraphs.select_related("theme").order_by("number"))
+    tallies = figures.regional_tallies([paragraph.pk for paragraph in paragraphs if paragraph.is_tracked])
+    rows, theme = [], None
+    for paragraph in paragraphs:
+        heading = paragraph.theme if paragraph.theme_id and paragraph.theme != theme else None
+        theme = paragraph.theme or theme
+        rows.append((heading, paragraph, tallies.get(paragraph.pk)))
+    return render(request, "public/document.html", {"meeting": meeting, "rows": rows})
+
+
+def _filtered_paragraphs(request: HttpRequest) -> ParagraphFilter:
+    """The list's filters over the paragraphs, with their choices in two queries."""
+    themes = list(Theme.objects.select_related("meeting").order_by("meeting__start_date", "meeting__code", "position"))
+    actors = list(figures.reporting_actors())
+    return ParagraphFilter(
+        request.GET,
+        queryset=figures.with_progress(Paragraph.objects.select_related("meeting", "theme")),
+        themes=themes,
+        actors=actors,
+    )
+
+
+@require_safe
+def export(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
+    if dataset not in exports.DATASETS or fmt not in exports.FORMATS:
+        raise Http404("No such export.")
+    filterset = _filtered_paragraphs(request)
+    if not filterset.is_valid():
+        return exports.bad_request(fmt, " ".join(filterset.messages))
+    return exports.respond(dataset, fmt, filterset, request)

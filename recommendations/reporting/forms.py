@@ -1,0 +1,151 @@
+"""Forms of the reporting workspace and the review queue."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+from ..models import ActionContent, Actor, FollowUpAction, Paragraph, Status
+from .uploads import ACCEPTED, validate_evidence_file
+from .workflow import CONTENT_FIELDS, ActionInput
+
+
+class RecommendationChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, paragraph: Paragraph) -> str:
+        excerpt = paragraph.text if len(paragraph.text) <= 90 else paragraph.text[:90].rsplit(" ", 1)[0] + "…"
+        return f"¶{paragraph.number} — {excerpt}"
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker, which reads and writes ISO dates whatever the locale."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class ActionForm(forms.Form):
+    """Log or edit an action. `version` is the action's version when the form was opened."""
+
+    recommendations = RecommendationChoiceField(
+        queryset=Paragraph.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one recommendation the action answers."},
+    )
+    title = forms.CharField(max_length=300)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    status = forms.ChoiceField(
+        choices=Status.choices, help_text="How far the action has got, as your government sees it."
+    )
+    status_as_of = forms.DateField(label="Status as of", widget=DateInput, help_text="The date the status holds on.")
+    status_source = forms.CharField(
+        max_length=500, required=False, label="Source", help_text="What shows the status: a law, a notice, a link."
+    )
+    start_date = forms.DateField(required=False, widget=DateInput)
+    end_date = forms.DateField(required=False, widget=DateInput)
+    responsible_agency = forms.CharField(max_length=300, required=False)
+    partners = forms.ModelMultipleChoiceField(
+        queryset=Actor.objects.none(),
+        required=False,
+        label="Partner actors",
+        help_text="Other governments or organisations taking part; the action counts for each of them.",
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    evidence_links = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="One web address per line, optionally followed by a space and a label.",
+    )
+    evidence_file = forms.FileField(
+        required=False, label="Add an evidence file", help_text=f"{ACCEPTED}, checked by its content."
+    )
+    evidence_restricted = forms.BooleanField(
+        required=False,
+        label="Restricted file",
+        help_text="Only your actor's focal points and the secretariat may open it, even once the action is public.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, actor: Actor, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.fields["recommendations"].queryset = (
+            Paragraph.objects.tracked().select_related("meeting").order_by("meeting__start_date", "number")
+        )
+        self.fields["partners"].queryset = Actor.objects.exclude(pk=actor.pk).order_by("short_name")
+
+    @classmethod
+    def initial_from(cls, content: ActionContent) -> dict:
+        initial = {name: getattr(content, name) for name in CONTENT_FIELDS}
+        initial["recommendations"] = list(content.recommendations.all())
+        initial["partners"] = list(content.partners.all())
+        links = content.evidence_links
+        pairs = (
+            [(link["url"], link.get("label", "")) for link in links]
+            if isinstance(links, list)
+            else links.values_list("url", "label")
+        )
+        initial["evidence_links"] = "\n".join(f"{url} {label}".strip() for url, label in pairs)
+        return initial
+
+    def clean_evidence_links(self) -> list[tuple[str, str]]:
+        links, validate = [], URLValidator(schemes=["http", "https"])
+        for number, line in enumerate(self.cleaned_data["evidence_links"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            url, _, label = line.strip().partition(" ")
+            try:
+                validate(url)
+            except ValidationError:
+                raise ValidationError(f"Line {number}: {url!r} is not a web address (http:// or https://).") from None
+            links.append((url, label.strip()))
+        return links
+
+    def clean_evidence_file(self):
+        upload = self.cleaned_data["evidence_file"]
+        if upload:
+            validate_evidence_file(upload)
+        return upload
+
+    def action_input(self) -> ActionInput:
+        data = self.cleaned_data
+        upload = data["evidence_file"]
+        return ActionInput(
+            content={name: data[name] for name in CONTENT_FIELDS},
+            recommendations=list(data["recommendations"]),
+            partners=list(data["partners"]),
+            links=data["evidence_links"],
+            files=[(upload, data["evidence_restricted"])] if upload else [],
+        )
+
+
+class ReviewForm(forms.Form):
+    """The approve and return forms share a page: their field ids carry the form's name."""
+
+    def __init__(self, *args, **kwargs):
+        name = type(self).__name__.removesuffix("Form").lower()
+        super().__init__(*args, auto_id=f"{name}_%s", label_suffix="", **kwargs)
+
+
+class ReturnForm(ReviewForm):
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), help_text="What the focal point should change. They get it by email."
+    )
+
+
+class ApproveForm(ReviewForm):
+    validated_status = forms.ChoiceField(
+        choices=[("", "As reported"), *Status.choices],
+        required=False,
+        label="Validated status",
+        help_text="Set it only when the evidence shows another status than the one reported.",
+    )
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class BulkApproveForm(forms.Form):
+    actions = forms.ModelMultipleChoiceField(
+        queryset=FollowUpAction.objects.awaiting_review(),
+        error_messages={"required": "Tick the actions to approve."},
+    )

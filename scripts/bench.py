@@ -1,0 +1,139 @@
+"""Timings of every public page and export at several volumes of demo actions (`make bench`).
+
+For each level it replaces the demo data of the database DATABASE_URL names (use PostgreSQL)
+with that many actions, requests every public page and export repeatedly through Django's test
+client, and prints per page the queries and the median and p95 server time in milliseconds
+(exports: time to the first bytes), then the ratio of the largest level's median to the
+smallest's. The largest level's actions CSV of one demo actor is also read whole, with its rows,
+time and the growth of the process's memory.
+"""
+
+import argparse
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import django
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "apc_tracker.settings")
+django.setup()
+
+from django.db import connection  # noqa: E402  (Django is set up first)
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from recommendations.models import Actor, FollowUpAction  # noqa: E402
+from recommendations.operations.demo import generate_demo_data  # noqa: E402
+
+
+def _first_demo_actor() -> str:
+    return Actor.objects.filter(is_demo=True).order_by("code").values_list("code", flat=True).first()
+
+
+def pages() -> list[str]:
+    demo = _first_demo_actor()
+    return [
+        "/",
+        "/recommendations/",
+        "/recommendations/?tracked=yes&status=completed&sort=-progress",
+        "/recommendations/?q=labour+migration",
+        "/recommendations/bangkok-2006/12/",
+        "/recommendations/bangkok-2006/12/?page=10",
+        f"/actors/{demo}/",
+        "/actors/THA/",
+        "/documents/bangkok-2006/",
+        "/about/",
+        "/recommendations/export.csv",
+        "/recommendations/export.json",
+        "/recommendations/export.xlsx",
+        "/statuses/export.csv",
+        "/statuses/export.xlsx",
+        f"/actions/export.csv?actor={demo}",
+        f"/actions/export.json?actor={demo}",
+        f"/actions/export.xlsx?actor={demo}",
+    ]
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--levels", default="10000,1000000", help="Numbers of demo actions, comma-separated.")
+    parser.add_argument("--actors", type=int, default=10, help="Demo actors sharing the actions.")
+    parser.add_argument("--repeat", type=int, default=15, help="Requests per page and level.")
+    options = parser.parse_args()
+    client = Client()
+    results: dict[int, dict[str, tuple[int, float, float]]] = {}
+    for level in [int(value) for value in options.levels.split(",")]:
+        started = time.monotonic()
+        generate_demo_data(actors=options.actors, actions=level)
+        print(f"{level:,} demo actions created in {time.monotonic() - started:.1f} s", flush=True)
+        if connection.vendor == "postgresql":
+            # What autovacuum does in time after a bulk load: statistics for the planner,
+            # and the visibility map that lets index-only scans skip the table.
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+        results[level] = {url: _measure(client, url, options.repeat) for url in pages()}
+        _full_export(client, f"/actions/export.csv?actor={_first_demo_actor()}")
+    _table(results, connection.vendor)
+    return 0
+
+
+def _measure(client: Client, url: str, repeat: int) -> tuple[int, float, float]:
+    timings, queries = [], 0
+    for attempt in range(repeat + 1):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url, secure=True)
+            if response.streaming:
+                next(iter(response.streaming_content))
+            elapsed = time.perf_counter() - started
+            response.close()
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}; the smallest level needs 10,000 actions.")
+        if attempt:  # the first request warms caches
+            timings.append(elapsed * 1000)
+            queries = len(captured)
+    return queries, statistics.median(timings), _percentile(timings, 0.95)
+
+
+def _full_export(client: Client, url: str) -> None:
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    response = client.get(url, secure=True)
+    chunks = iter(response.streaming_content)
+    first = next(chunks)
+    first_at = time.perf_counter() - started
+    lines = first.count(b"\n") + sum(chunk.count(b"\n") for chunk in chunks)
+    total = time.perf_counter() - started
+    growth = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
+    print(
+        f"{url}: {lines - 1:,} rows; first bytes after {first_at * 1000:.0f} ms, whole file in {total:.1f} s; "
+        f"peak memory grew by {growth:.0f} MB ({FollowUpAction.objects.count():,} actions in the database)"
+    )
+
+
+def _table(results: dict[int, dict[str, tuple[int, float, float]]], vendor: str) -> None:
+    levels = sorted(results)
+    small, large = levels[0], levels[-1]
+    header = f"{'page':<64} " + " ".join(f"{f'q@{n:,}':>11} {'median':>8} {'p95':>8}" for n in levels)
+    print(f"\n{vendor}, times in ms (exports: time to first bytes)\n")
+    print(header + f" {'ratio':>6}")
+    for url in results[small]:
+        cells = " ".join(
+            f"{results[n][url][0]:>11} {results[n][url][1]:>8.1f} {results[n][url][2]:>8.1f}" for n in levels
+        )
+        ratio = results[large][url][1] / results[small][url][1]
+        print(f"{url:<64} {cells} {ratio:>6.2f}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

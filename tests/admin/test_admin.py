@@ -1,0 +1,563 @@
+"""The secretariat's admin: every page opens, imported text stays verbatim, follow-up keeps
+the derived statuses up to date, and only staff get in."""
+
+import datetime
+
+import pytest
+from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from recommendations.models import (
+    ActionPartner,
+    ActionRecommendation,
+    Actor,
+    FocalPoint,
+    FollowUpAction,
+    ImplementationStatus,
+    Meeting,
+    Paragraph,
+    Participation,
+    Status,
+    Theme,
+)
+from recommendations.progress.statuses import refresh_implementation_statuses, status_pairs
+from tests.conftest import PASSWORD, sign_in_with_second_factor
+
+JUNE_1 = datetime.date(2006, 6, 1)
+
+
+def admin_url(model_name: str, view: str, *args) -> str:
+    return reverse(f"admin:recommendations_{model_name}_{view}", args=args)
+
+
+def report_action(actor, paragraphs, *, status=Status.IN_PROGRESS, as_of=JUNE_1, partners=(), title="Action plan"):
+    """An action saved the way the admin saves one, with its derived statuses refreshed."""
+    action = FollowUpAction.objects.create(
+        actor=actor, title=title, status=status, status_as_of=as_of, state="published", published_at=timezone.now()
+    )
+    ActionRecommendation.objects.bulk_create(ActionRecommendation(action=action, paragraph=p) for p in paragraphs)
+    ActionPartner.objects.bulk_create(ActionPartner(action=action, actor=partner) for partner in partners)
+    refresh_implementation_statuses(status_pairs(action))
+    return action
+
+
+def form_data(response) -> dict:
+    """What a browser sends back when the admin form of `response` is submitted unchanged.
+
+    Covers the main form, the management form of each inline formset and each inline form,
+    so a test only has to change the values it is about.
+    """
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    data = {}
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            if value is True:
+                value = "on"
+            elif isinstance(value, list | tuple):
+                value = [str(getattr(item, "pk", item)) for item in value]
+            elif isinstance(value, datetime.date):
+                value = value.isoformat()
+            data[form.add_prefix(name)] = value
+    return data
+
+
+def form_errors(response) -> str:
+    """The errors an admin form page shows, for assertion messages."""
+    if response.context is None or "adminform" not in response.context:
+        return ""
+    errors = [response.context["adminform"].form.errors]
+    errors += [inline.formset.errors for inline in response.context["inline_admin_formsets"]]
+    errors += [inline.formset.non_form_errors() for inline in response.context["inline_admin_formsets"]]
+    return repr(errors)
+
+
+@pytest.fixture
+def paragraph_13(workshop) -> Paragraph:
+    return workshop.paragraphs.get(number=13)
+
+
+@pytest.fixture
+def action(thailand, australia, paragraph_13) -> FollowUpAction:
+    return report_action(thailand, [paragraph_13], partners=[australia], title="Anti-trafficking act amendment")
+
+
+@pytest.fixture
+def later_meeting(thailand) -> Meeting:
+    """A second meeting, so that the filters by meeting have something to tell apart."""
+    meeting = Meeting.objects.create(code="manila-2007", title="A later APC meeting", source_text="1. Text.")
+    theme = Theme.objects.create(meeting=meeting, position=1, heading="Labour migration")
+    paragraph = Paragraph.objects.create(meeting=meeting, number=1, theme=theme, text="Text.", is_tracked=True)
+    Participation.objects.create(meeting=meeting, actor=thailand, role=Participation.Role.PARTICIPANT)
+    report_action(thailand, [paragraph], status=Status.PLANNED, title="Labour attaches")
+    return meeting
+
+
+@pytest.fixture
+def one_of_each(workshop, thai_focal_point, action, later_meeting) -> dict:
+    """A saved record of every model the admin registers."""
+    return {
+        "meeting": workshop,
+        "theme": workshop.themes.get(position=3),
+        "paragraph": workshop.paragraphs.get(number=13),
+        "actor": Actor.objects.get(code="THA"),
+        "participation": Participation.objects.get(meeting=workshop, actor__code="THA"),
+        "focalpoint": FocalPoint.objects.get(user=thai_focal_point),
+        "followupaction": action,
+        "implementationstatus": ImplementationStatus.objects.get(actor__code="THA", paragraph__number=13),
+    }
+
+
+@pytest.fixture
+def admin_client(client, secretariat):
+    return sign_in_with_second_factor(client, secretariat)
+
+
+REGISTERED = [
+    "meeting",
+    "theme",
+    "paragraph",
+    "actor",
+    "participation",
+    "focalpoint",
+    "followupaction",
+    "implementationstatus",
+]
+
+
+# Every page opens
+
+
+def test_admin_index_lists_every_registered_model(admin_client):
+    response = admin_client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    for model_name in REGISTERED:
+        assert admin_url(model_name, "changelist") in response.content.decode()
+
+
+@pytest.mark.parametrize("model_name", REGISTERED)
+def test_secretariat_opens_the_changelist_of_every_model(admin_client, one_of_each, model_name):
+    response = admin_client.get(admin_url(model_name, "changelist"))
+    assert response.status_code == 200
+    assert response.context["cl"].result_count >= 1
+
+
+@pytest.mark.parametrize("model_name", REGISTERED)
+def test_secretariat_opens_the_change_page_of_every_model(admin_client, one_of_each, model_name):
+    obj = one_of_each[model_name]
+    response = admin_client.get(admin_url(model_name, "change", obj.pk))
+    assert response.status_code == 200
+    assert response.context["original"] == obj
+
+
+@pytest.mark.parametrize(
+    "model_name", ["meeting", "actor", "participation", "focalpoint", "followupaction", "implementationstatus"]
+)
+def test_secretariat_opens_the_add_page_of_every_model_that_can_be_added(admin_client, workshop, model_name):
+    response = admin_client.get(admin_url(model_name, "add"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model_name", ["theme", "paragraph"])
+def test_themes_and_paragraphs_come_only_from_importing_a_document_not_from_an_add_page(
+    admin_client, workshop, model_name
+):
+    assert admin_client.get(admin_url(model_name, "add")).status_code == 403
+    changelist = admin_client.get(admin_url(model_name, "changelist"))
+    assert admin_url(model_name, "add") not in changelist.content.decode()
+
+
+# Search and filters
+
+
+@pytest.mark.parametrize(
+    ("model_name", "query", "expected"),
+    [
+        ("meeting", "Bangkok", lambda: Meeting.objects.filter(code="bangkok-2006")),
+        ("theme", "smuggling", lambda: Theme.objects.filter(position=3)),
+        ("paragraph", "Jenny", lambda: Paragraph.objects.filter(number=3)),
+        ("paragraph", "DONOR-COUNTRIES", lambda: Paragraph.objects.filter(number=24)),
+        ("actor", "UNHCR", lambda: Actor.objects.filter(code="UNHCR")),
+        ("participation", "IOM", lambda: Participation.objects.filter(actor__code="IOM")),
+        ("focalpoint", "somchai", lambda: FocalPoint.objects.filter(user__username="somchai")),
+        ("followupaction", "trafficking", lambda: FollowUpAction.objects.filter(title__contains="trafficking")),
+        ("implementationstatus", "AUS", lambda: ImplementationStatus.objects.filter(actor__code="AUS")),
+    ],
+    ids=[
+        "meeting by place",
+        "theme by heading",
+        "paragraph by text",
+        "paragraph by addressee code",
+        "actor by code",
+        "participation by actor",
+        "focal point by username",
+        "action by title",
+        "status by actor",
+    ],
+)
+def test_changelist_search_finds_the_matching_records(admin_client, one_of_each, model_name, query, expected):
+    response = admin_client.get(admin_url(model_name, "changelist"), {"q": query})
+    assert response.status_code == 200
+    found = {obj.pk for obj in response.context["cl"].result_list}
+    assert found == set(expected().values_list("pk", flat=True))
+    assert found
+
+
+def filter_cases():
+    meeting = lambda r: {"meeting__id__exact": r["meeting"].pk}  # noqa: E731
+    return [
+        ("theme", meeting),
+        ("paragraph", lambda r: {"tracked": "yes"}),
+        ("paragraph", lambda r: {"tracked": "no"}),
+        ("paragraph", meeting),
+        ("paragraph", lambda r: {"theme__id__exact": r["theme"].pk}),
+        ("paragraph", lambda r: {"addressees__kind__exact": "regional_process"}),
+        ("actor", lambda r: {"kind__exact": "government"}),
+        ("actor", lambda r: {"website_verified__exact": "1"}),
+        ("actor", lambda r: {"is_demo__exact": "0"}),
+        ("actor", lambda r: {"participations__verified__exact": "1"}),
+        ("participation", meeting),
+        ("participation", lambda r: {"role__exact": "observer"}),
+        ("participation", lambda r: {"verified__exact": "1"}),
+        ("participation", lambda r: {"actor__kind__exact": "international_organisation"}),
+        ("focalpoint", lambda r: {"actor__kind__exact": "government"}),
+        ("focalpoint", lambda r: {"end_date__isnull": "True"}),
+        ("followupaction", lambda r: {"state__exact": "published"}),
+        ("followupaction", lambda r: {"status__exact": "in_progress"}),
+        ("followupaction", lambda r: {"actor__kind__exact": "government"}),
+        ("followupaction", lambda r: {"recommendations__meeting__id__exact": r["meeting"].pk}),
+        ("followupaction", lambda r: {"is_demo__exact": "0"}),
+        ("followupaction", lambda r: {"status_as_of__gte": "2006-01-01", "status_as_of__lt": "2007-01-01"}),
+        ("followupaction", lambda r: {"status_as_of__year": "2006"}),
+        ("implementationstatus", lambda r: {"status": "in_progress"}),
+        ("implementationstatus", lambda r: {"explicit_status__exact": "completed"}),
+        ("implementationstatus", lambda r: {"paragraph__meeting__id__exact": r["meeting"].pk}),
+        ("implementationstatus", lambda r: {"actor__kind__exact": "government"}),
+    ]
+
+
+FILTER_CASES = filter_cases()
+
+
+@pytest.mark.parametrize(
+    ("model_name", "params"),
+    FILTER_CASES,
+    ids=[f"{model_name}-{i}" for i, (model_name, _) in enumerate(FILTER_CASES)],
+)
+def test_every_list_filter_narrows_the_changelist(admin_client, one_of_each, model_name, params):
+    query = params(one_of_each)
+    response = admin_client.get(admin_url(model_name, "changelist"), query)
+    # An unknown filter parameter makes the admin redirect to ?e=1 instead.
+    assert response.status_code == 200
+    changelist = response.context["cl"]
+    assert changelist.has_filters
+    assert changelist.has_active_filters or "status_as_of__year" in query
+    expected = changelist.model._default_manager.filter(**_lookups(query)).distinct()
+    assert changelist.result_count == expected.count()
+
+
+def _lookups(query: dict) -> dict:
+    """The ORM lookups a filter's query string stands for."""
+    lookups = {}
+    for key, value in query.items():
+        if key == "tracked":
+            key, value = "is_tracked", value == "yes"
+        elif key.endswith("__isnull"):
+            value = value == "True"
+        elif value in ("0", "1") and not key.endswith("__id__exact"):
+            value = value == "1"
+        lookups[key] = value
+    return lookups
+
+
+def test_the_filter_table_covers_every_list_filter_and_date_hierarchy_of_the_admin():
+    tested = {}
+    for model_name, _ in FILTER_CASES:
+        tested[model_name] = tested.get(model_name, 0) + 1
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label != "recommendations":
+            continue
+        expected = len(model_admin.list_filter) + bool(model_admin.date_hierarchy)
+        # The paragraph's "kind of paragraph" filter is tested with both of its choices.
+        extra = 1 if model is Paragraph else 0
+        assert tested.get(model._meta.model_name, 0) == expected + extra, model._meta.model_name
+
+
+# Imported text is read-only
+
+
+def test_paragraph_change_page_shows_the_text_without_a_field_to_edit_it(admin_client, paragraph_13):
+    response = admin_client.get(admin_url("paragraph", "change", paragraph_13.pk))
+    assert "text" not in response.context["adminform"].form.fields
+    assert 'name="text"' not in response.content.decode()
+    assert paragraph_13.text[:60] in response.content.decode()
+
+
+def test_posting_a_changed_text_leaves_the_paragraph_verbatim_while_tracking_and_addressees_change(
+    admin_client, paragraph_13, action
+):
+    url = admin_url("paragraph", "change", paragraph_13.pk)
+    original_text = paragraph_13.text
+    data = form_data(admin_client.get(url))
+    assert data["actionrecommendation_set-TOTAL_FORMS"] == 1  # the inline listing `action`
+    assert data["addressees"] == [str(Actor.objects.get(code="ALL-STATES").pk)]
+
+    thailand, australia = Actor.objects.get(code="THA"), Actor.objects.get(code="AUS")
+    data["text"] = "A rewritten recommendation."
+    del data["is_tracked"]
+    data["addressees"] = [str(thailand.pk), str(australia.pk)]
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, form_errors(response)
+    assert response["Location"] == admin_url("paragraph", "changelist")
+    paragraph_13.refresh_from_db()
+    assert paragraph_13.text == original_text
+    assert paragraph_13.is_tracked is False
+    assert set(paragraph_13.addressees.values_list("code", flat=True)) == {"THA", "AUS"}
+    assert list(paragraph_13.actions.all()) == [action]
+
+
+def test_posting_a_changed_heading_or_source_text_leaves_the_theme_and_meeting_verbatim(admin_client, workshop):
+    theme = workshop.themes.get(position=3)
+    url = admin_url("theme", "change", theme.pk)
+    data = {**form_data(admin_client.get(url)), "heading": "A rewritten heading", "position": "9"}
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, form_errors(response)
+    theme.refresh_from_db()
+    assert (theme.position, theme.heading[:30]) == (3, "Measures to ensure respect for")
+
+    url = admin_url("meeting", "change", workshop.pk)
+    source_text = workshop.source_text
+    data = {**form_data(admin_client.get(url)), "source_text": "Rewritten.", "code": "renamed", "place": "Bangkok"}
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, form_errors(response)
+    workshop.refresh_from_db()
+    assert (workshop.code, workshop.source_text, workshop.place) == ("bangkok-2006", source_text, "Bangkok")
+
+
+# Follow-up through the admin keeps the derived statuses
+
+
+def test_adding_an_action_in_the_admin_records_who_and_derives_the_actor_status(
+    admin_client, secretariat, thailand, paragraph_13
+):
+    url = admin_url("followupaction", "add")
+    data = form_data(admin_client.get(url))
+    data.update(
+        {
+            "actor": str(thailand.pk),
+            "title": "Draft Anti-Trafficking in Persons Act",
+            "status": "in_progress",
+            "status_as_of": "2006-06-01",
+            "state": "published",
+            "actionrecommendation_set-0-paragraph": str(paragraph_13.pk),
+        }
+    )
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, form_errors(response)
+    action = FollowUpAction.objects.get()
+    assert (action.created_by, action.updated_by) == (secretariat, secretariat)
+    assert list(action.recommendations.all()) == [paragraph_13]
+    assert action.published_at is not None
+    row = ImplementationStatus.objects.get()
+    assert (row.actor, row.paragraph) == (thailand, paragraph_13)
+    assert (row.derived_status, row.derived_as_of) == ("in_progress", JUNE_1)
+    assert (row.status, row.as_of) == ("in_progress", JUNE_1)
+
+    response = admin_client.post(admin_url("followupaction", "delete", action.pk), {"post": "yes"})
+    assert response.status_code == 302
+    assert not FollowUpAction.objects.exists()
+    assert not ImplementationStatus.objects.exists()
+
+
+def test_adding_an_action_without_a_recommendation_is_refused(admin_client, thailand):
+    url = admin_url("followupaction", "add")
+    data = form_data(admin_client.get(url))
+    data.update({"actor": str(thailand.pk), "title": "Unattached", "status": "planned", "status_as_of": "2006-06-01"})
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert not FollowUpAction.objects.exists()
+
+
+def test_editing_an_action_in_the_admin_records_who_and_updates_the_derived_status(
+    admin_client, secretariat, action, paragraph_13
+):
+    url = admin_url("followupaction", "change", action.pk)
+    data = {**form_data(admin_client.get(url)), "status": "completed", "status_as_of": "2006-08-01"}
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, form_errors(response)
+    action.refresh_from_db()
+    assert action.updated_by == secretariat
+    rows = ImplementationStatus.objects.filter(paragraph=paragraph_13).order_by("actor__code")
+    assert [(row.actor.code, row.status, row.as_of) for row in rows] == [
+        ("AUS", "completed", datetime.date(2006, 8, 1)),
+        ("THA", "completed", datetime.date(2006, 8, 1)),
+    ]
+
+
+def test_deleting_actions_from_the_changelist_removes_their_derived_statuses(admin_client, action, paragraph_13):
+    assert ImplementationStatus.objects.filter(paragraph=paragraph_13).count() == 2  # THA and partner AUS
+    response = admin_client.post(
+        admin_url("followupaction", "changelist"),
+        {"action": "delete_selected", "_selected_action": [action.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not FollowUpAction.objects.exists()
+    assert not ImplementationStatus.objects.exists()
+
+
+def test_deleting_an_action_keeps_a_status_the_secretariat_set(admin_client, action, paragraph_13):
+    ImplementationStatus.objects.filter(actor__code="THA").update(explicit_status="completed", explicit_as_of=JUNE_1)
+    response = admin_client.post(admin_url("followupaction", "delete", action.pk), {"post": "yes"})
+    assert response.status_code == 302
+    row = ImplementationStatus.objects.get()
+    assert (row.actor.code, row.derived_status, row.status) == ("THA", "", "completed")
+
+
+# Actors added in the admin
+
+
+def add_government(client, **fields):
+    url = admin_url("actor", "add")
+    data = {**form_data(client.get(url)), "kind": "government", **fields}
+    return client.post(url, data)
+
+
+def test_adding_a_government_in_the_admin_stores_its_code_in_upper_case(admin_client):
+    response = add_government(admin_client, code="lao", name="Lao People's Democratic Republic", short_name="Laos")
+    assert response.status_code == 302, form_errors(response)
+    assert Actor.objects.get().code == "LAO"
+
+
+def test_adding_a_government_with_an_unknown_code_in_the_admin_explains_the_code(admin_client):
+    response = add_government(admin_client, code="XYZ", name="Nowhere", short_name="Nowhere")
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["code"] == ["'XYZ' is not an ISO 3166-1 alpha-3 country code."]
+    assert not Actor.objects.exists()
+
+
+def test_adding_a_government_without_names_in_the_admin_names_it_from_iso_3166(admin_client):
+    response = add_government(admin_client, code="LAO")
+    assert response.status_code == 302, form_errors(response)
+    assert Actor.objects.get().name == "Lao People's Democratic Republic"
+
+
+# Query counts do not grow with the data
+
+
+def queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries.captured_queries)
+
+
+def add_follow_up_and_paragraphs(workshop):
+    """Many more actions, partners, addressees and paragraphs than the fixture has."""
+    actors = list(Actor.objects.all())
+    paragraphs = list(workshop.paragraphs.all())
+    for i in range(60):
+        report_action(
+            actors[i % len(actors)],
+            paragraphs[i % 20 : i % 20 + 4],
+            partners=[actors[(i + 1) % len(actors)], actors[(i + 2) % len(actors)]],
+            status=list(Status)[i % len(Status)],
+            title=f"Action {i}",
+        )
+    for paragraph in paragraphs:
+        paragraph.addressees.add(*actors[:5])
+    other = Meeting.objects.create(code="manila-2007", title="A later meeting", source_text="1. Text.")
+    theme = Theme.objects.create(meeting=other, position=1, heading="One heading")
+    Paragraph.objects.bulk_create(
+        Paragraph(meeting=other, number=n, theme=theme, text=f"Paragraph {n}.", is_tracked=True) for n in range(1, 41)
+    )
+    for paragraph in other.paragraphs.all():
+        paragraph.addressees.add(*actors[5:8])
+
+
+@pytest.mark.parametrize("model_name", ["paragraph", "followupaction", "implementationstatus", "actor", "meeting"])
+def test_changelist_runs_the_same_number_of_queries_however_much_follow_up_there_is(
+    admin_client, workshop, thailand, model_name
+):
+    report_action(thailand, [workshop.paragraphs.get(number=13)])
+    url = admin_url(model_name, "changelist")
+    queries_for(admin_client, url)  # the first request fills the caches
+    few = queries_for(admin_client, url)
+
+    add_follow_up_and_paragraphs(workshop)
+    assert Paragraph.objects.count() == 65
+    assert FollowUpAction.objects.count() == 61
+    many = queries_for(admin_client, url)
+    assert many == few
+
+
+def test_paragraph_changelist_shows_addressee_codes_and_action_counts(admin_client, workshop, action):
+    response = admin_client.get(admin_url("paragraph", "changelist"), {"meeting__id__exact": workshop.pk})
+    changelist = response.context["cl"]
+    rows = {paragraph.number: paragraph for paragraph in changelist.result_list}
+    assert len(rows) == 25
+    assert (rows[13].action_count, rows[12].action_count) == (1, 0)
+    addressee_codes = changelist.model_admin.addressee_codes
+    assert set(addressee_codes(rows[12]).split(", ")) == {"APC", "BALI", "PIDC", "ALL-STATES"}
+    assert addressee_codes(rows[1]) == "—"
+
+
+# Only staff get in
+
+
+@pytest.fixture(params=["anonymous visitor", "focal point"])
+def outsider(request, client):
+    if request.param == "focal point":
+        client.force_login(request.getfixturevalue("thai_focal_point"))
+    return client
+
+
+@pytest.mark.parametrize("page", ["index", "paragraph change page", "action changelist"])
+def test_outsiders_are_sent_to_the_admin_login(outsider, paragraph_13, page):
+    url = {
+        "index": reverse("admin:index"),
+        "paragraph change page": admin_url("paragraph", "change", paragraph_13.pk),
+        "action changelist": admin_url("followupaction", "changelist"),
+    }[page]
+    response = outsider.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('admin:login')}?next={url}"
+
+
+def test_a_focal_point_cannot_sign_in_to_the_admin_with_their_password(client, thai_focal_point):
+    response = client.post(
+        reverse("admin:login"), {"username": "somchai", "password": PASSWORD, "next": reverse("admin:index")}
+    )
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_outsiders_cannot_post_changes_to_a_paragraph(outsider, paragraph_13):
+    response = outsider.post(admin_url("paragraph", "change", paragraph_13.pk), {"is_tracked": ""})
+    assert response.status_code == 302
+    paragraph_13.refresh_from_db()
+    assert paragraph_13.is_tracked is True
+
+
+def test_two_admin_forms_holding_the_same_version_cannot_overwrite_each_other(admin_client, action):
+    url = admin_url("followupaction", "change", action.pk)
+    first = form_data(admin_client.get(url))
+    second = dict(first)
+    first["title"] = "Anti-trafficking act amended"
+    assert admin_client.post(url, first).status_code == 302
+    second["responsible_agency"] = "Ministry of Justice"
+    response = admin_client.post(url, second)
+    assert response.status_code == 200
+    assert "Someone else saved this action while you were editing it" in response.content.decode()
+    assert 'value="Ministry of Justice"' in response.content.decode()
+    action.refresh_from_db()
+    assert (action.title, action.responsible_agency) == ("Anti-trafficking act amended", "")
