@@ -39,6 +39,7 @@ loadtest: $(VENV)/.test-installed
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # Timings of every public page and export at 10,000 and 1,000,000 demo actions, on the database
 # DATABASE_URL names (use PostgreSQL); it replaces that database's demo data. LEVELS=10000,100000 for others.
