@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
-from ..models import ActionPartner, Actor, FollowUpAction, ImplementationStatus, Meeting, Paragraph, Status, Theme
+from ..models import ActionPartner, Actor, FollowUpAction, ImplementationStatus, Meeting, Paragraph, Status
 from ..progress import figures
 from ..progress.freshness import figures_generation
 from . import exports
@@ -189,13 +189,11 @@ def document(request: HttpRequest, code: str) -> HttpResponse:
 
 def _filtered_paragraphs(request: HttpRequest) -> ParagraphFilter:
     """The list's filters over the paragraphs, with their choices in two queries."""
-    themes = list(Theme.objects.select_related("meeting").order_by("meeting__start_date", "meeting__code", "position"))
-    actors = list(figures.reporting_actors())
     return ParagraphFilter(
         request.GET,
         queryset=figures.with_progress(Paragraph.objects.select_related("meeting", "theme")),
-        themes=themes,
-        actors=actors,
+        meetings=Meeting.objects.with_themes(),
+        actors=list(figures.reporting_actors()),
     )
 
 

@@ -37,6 +37,15 @@ def test_filter_by_theme_addressee_and_meeting(client, workshop):
     assert numbers(client.get("/recommendations/?meeting=apc-2007")) == [1]
 
 
+def test_a_meeting_whose_document_has_no_headings_can_be_chosen(client, workshop):
+    import_outcomes(text="Later meeting\n\n1. States report back.\n\n2. States meet again.\n", code="apc-2007")
+    response = client.get("/recommendations/?meeting=apc-2007")
+    assert numbers(response) == [1, 2]
+    page = response.content.decode()
+    assert "Some filters were ignored" not in page
+    assert '<option value="apc-2007" selected>Later meeting</option>' in page
+
+
 def test_filter_by_reporting_actor_and_status(client, follow_up):
     assert numbers(client.get("/recommendations/?actor=THA")) == [7, 12]
     assert numbers(client.get("/recommendations/?status=completed")) == [12]
@@ -112,7 +121,7 @@ def test_a_page_beyond_the_last_is_a_404(client, workshop):
 def test_the_list_runs_the_same_queries_at_n_and_ten_times_n_actions(
     client, follow_up, thailand, django_assert_num_queries
 ):
-    # header, themes with meetings and actors for the filter choices, the count, the page of
+    # header, meetings with their themes and actors for the filter choices, the count, the page of
     # paragraphs with their progress, the number of reporting actors, their statuses
     url = "/recommendations/?q=labour&status=completed&actor=THA&sort=-progress"
     with django_assert_num_queries(7):
