@@ -108,6 +108,21 @@ def test_a_bad_filter_is_ignored_with_a_visible_message(client, workshop, query,
     assert "1–20 of 25 paragraphs" in page
 
 
+def test_the_pager_links_the_pages_beside_this_one_keeping_the_filters(client, workshop):
+    first = client.get("/recommendations/?sort=theme").content.decode()
+    assert 'href="?sort=theme&amp;page=2" rel="next">Next page' in first
+    assert 'rel="prev"' not in first and "Page 1 of 2" in first
+    second = client.get("/recommendations/?sort=theme&page=2").content.decode()
+    assert 'href="?sort=theme&amp;page=1" rel="prev">Previous page' in second
+    assert 'rel="next"' not in second and "Page 2 of 2" in second
+    assert "21–25 of 25 paragraphs" in second and '<ol class="results" start="21">' in second
+    assert 'class="pager"' not in client.get("/recommendations/?tracked=yes").content.decode()
+    none = client.get("/recommendations/?q=nothing+like+this")
+    assert numbers(none) == []
+    assert "No paragraph matches these filters." in none.content.decode()
+    assert 'class="pager"' not in none.content.decode()
+
+
 @pytest.mark.parametrize("page", ["abc", "0", "-1", "1.5", "9" * 30, "¹", "٣"])
 def test_a_malformed_page_number_is_a_400(client, workshop, page):
     assert client.get(f"/recommendations/?page={page}").status_code == 400
