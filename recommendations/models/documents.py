@@ -20,6 +20,27 @@ class MeetingManager(models.Manager):
     def get_by_natural_key(self, code: str) -> Meeting:
         return self.get(code=code)
 
+    def with_themes(self) -> list[Meeting]:
+        """Every meeting in order, each with its themes in order as `theme_list`, in one query.
+
+        The meetings are joined to their themes with a LEFT JOIN, so that a meeting whose
+        document has no headings is there too, with none. Only what names a meeting or a theme
+        is read, not the documents' text.
+        """
+        meetings: dict[int, Meeting] = {}
+        rows = self.order_by("start_date", "code", "themes__position").values_list(
+            "pk", "code", "title", "themes__pk", "themes__position", "themes__label", "themes__heading"
+        )
+        for pk, code, title, *theme_values in rows:
+            if pk not in meetings:
+                meetings[pk] = self.model.from_db(self.db, ["id", "code", "title"], [pk, code, title])
+                meetings[pk].theme_list = []
+            if theme_values[0] is not None:
+                theme = Theme.from_db(self.db, ["id", "position", "label", "heading"], theme_values)
+                theme.meeting = meetings[pk]
+                meetings[pk].theme_list.append(theme)
+        return list(meetings.values())
+
 
 class Meeting(models.Model):
     """A meeting and its outcome document, held verbatim as imported."""

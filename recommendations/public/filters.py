@@ -17,9 +17,9 @@ from ..models import (
     Actor,
     FollowUpAction,
     ImplementationStatus,
+    Meeting,
     Paragraph,
     Status,
-    Theme,
 )
 
 SEARCH_MAX_LENGTH = 200
@@ -44,8 +44,8 @@ class _AnyOf(Func):
 class ParagraphFilter(django_filters.FilterSet):
     """The recommendations list and its exports.
 
-    The choices of meeting, theme and actor are given by the caller (`themes`, `actors`), so
-    that the form renders and validates without a query per field.
+    The choices of meeting, theme and actor are given by the caller (`meetings` with their
+    `theme_list`, `actors`), so that the form renders and validates without a query per field.
     """
 
     q = django_filters.CharFilter(
@@ -105,11 +105,11 @@ class ParagraphFilter(django_filters.FilterSet):
         model = Paragraph
         fields: list[str] = []
 
-    def __init__(self, data=None, *args, themes: list[Theme], actors: list[Actor], **kwargs):
+    def __init__(self, data=None, *args, meetings: list[Meeting], actors: list[Actor], **kwargs):
         super().__init__(data, *args, **kwargs)
-        meetings = {theme.meeting.code: theme.meeting.title for theme in themes}
+        themes = [theme for meeting in meetings for theme in meeting.theme_list]
         fields = self.form.fields
-        fields["meeting"].choices = [("", "Any meeting"), *meetings.items()]
+        fields["meeting"].choices = [("", "Any meeting"), *((meeting.code, meeting.title) for meeting in meetings)]
         fields["theme"].choices = [("", "Any theme"), *((str(theme.pk), str(theme)) for theme in themes)]
         actor_choices = [(actor.code, f"{actor.short_name} ({actor.code})") for actor in actors]
         fields["addressee"].choices = [("", "Anyone"), *actor_choices]

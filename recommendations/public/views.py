@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import BadRequest
+from django.core.paginator import Paginator
 from django.db.models import Max, Min, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
-from ..models import ActionPartner, Actor, FollowUpAction, ImplementationStatus, Meeting, Paragraph, Status, Theme
+from ..models import ActionPartner, Actor, FollowUpAction, ImplementationStatus, Meeting, Paragraph, Status
 from ..progress import figures
 from ..progress.freshness import figures_generation
-from . import exports
+from . import exports, paging
 from .filters import ParagraphFilter
 
 LIST_PAGE_SIZE = 20
 ACTIONS_PAGE_SIZE = 20
 # Deeper pages would read ever more rows to skip; the exports hold every action.
 MAX_ACTION_PAGES = 250
-
-
-def _page_number(request: HttpRequest) -> int:
-    raw = request.GET.get("page", "1")
-    # ASCII digits only: str.isdigit() also accepts "¹" and "①", which int() refuses.
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or int(raw) < 1:
-        raise BadRequest("?page= must be a whole number from 1.")
-    return int(raw)
 
 
 def _published_actions() -> QuerySet:
@@ -44,22 +36,19 @@ NEWEST_STATUS_FIRST = ("-status_as_of", "-pk")
 def _action_page(request: HttpRequest, *querysets: QuerySet) -> dict:
     """One page of the actions in `querysets`, newest status first, without counting them.
 
-    Each queryset is read up to the end of the page in index order and the results merged,
-    so that an actor's own and joint actions each use their index. One query per queryset,
-    then three for the page's partners, recommendations and evidence links.
+    Each queryset is read up to one past the end of the page in index order and the results
+    merged, so that an actor's own and joint actions each use their index. One query per
+    queryset, then three for the page's partners, recommendations and evidence links.
     """
-    number = _page_number(request)
+    number = paging.requested_page(request)
     if number > MAX_ACTION_PAGES:
         raise Http404(f"Pages of actions stop at {MAX_ACTION_PAGES}; the actions export holds them all.")
-    start = (number - 1) * ACTIONS_PAGE_SIZE
-    end = start + ACTIONS_PAGE_SIZE + 1
+    end = number * ACTIONS_PAGE_SIZE + 1
     found = {action.pk: action for queryset in querysets for action in queryset.order_by(*NEWEST_STATUS_FIRST)[:end]}
-    rows = sorted(found.values(), key=lambda action: (action.status_as_of, action.pk), reverse=True)[start:end]
-    if number > 1 and not rows:
-        raise Http404("There are no actions on this page.")
-    page = rows[:ACTIONS_PAGE_SIZE]
-    prefetch_related_objects(page, "partners", _answered(), "evidence_links")
-    return {"actions": page, "page": number, "has_next": len(rows) > ACTIONS_PAGE_SIZE, "first_shown": start + 1}
+    read = sorted(found.values(), key=lambda action: (action.status_as_of, action.pk), reverse=True)[:end]
+    page = paging.page_of(read, ACTIONS_PAGE_SIZE, number, missing="There are no actions on this page.")
+    prefetch_related_objects(page.object_list, "partners", _answered(), "evidence_links")
+    return {"actions": page}
 
 
 @require_safe
@@ -90,30 +79,17 @@ def about(request: HttpRequest) -> HttpResponse:
 @require_safe
 def recommendation_list(request: HttpRequest) -> HttpResponse:
     filterset = _filtered_paragraphs(request)
-    paragraphs = filterset.qs
-    number = _page_number(request)
-    total = paragraphs.count()
-    pages = max(1, -(-total // LIST_PAGE_SIZE))
-    if number > pages:
-        raise Http404("There is no such page of recommendations.")
-    start = (number - 1) * LIST_PAGE_SIZE
-    rows = list(paragraphs[start : start + LIST_PAGE_SIZE])
-    tallies = figures.regional_tallies([paragraph.pk for paragraph in rows])
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = paging.page_of(
+        filterset.qs,
+        LIST_PAGE_SIZE,
+        paging.requested_page(request),
+        missing="There is no such page of recommendations.",
+    )
+    tallies = figures.regional_tallies([paragraph.pk for paragraph in page])
     return render(
         request,
         "public/recommendation_list.html",
-        {
-            "filterset": filterset,
-            "rows": [(paragraph, tallies[paragraph.pk]) for paragraph in rows],
-            "total": total,
-            "page": number,
-            "pages": pages,
-            "first_shown": start + 1,
-            "last_shown": start + len(rows),
-            "query": query.urlencode(),
-        },
+        {"filterset": filterset, "page": page, "rows": [(paragraph, tallies[paragraph.pk]) for paragraph in page]},
     )
 
 
@@ -147,7 +123,8 @@ def paragraph_detail(request: HttpRequest, code: str, number: int) -> HttpRespon
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A published action as the public sees it, with the history of what was published."""
     action = get_object_or_404(_published_actions().prefetch_related("partners", _answered(), "evidence_links"), pk=pk)
-    return render(request, "public/action.html", {"action": action, "single": [action]})
+    # A page of its own, for the snippet that shows pages of actions.
+    return render(request, "public/action.html", {"action": action, "actions": Paginator([action], 1).page(1)})
 
 
 @require_safe
@@ -189,13 +166,11 @@ def document(request: HttpRequest, code: str) -> HttpResponse:
 
 def _filtered_paragraphs(request: HttpRequest) -> ParagraphFilter:
     """The list's filters over the paragraphs, with their choices in two queries."""
-    themes = list(Theme.objects.select_related("meeting").order_by("meeting__start_date", "meeting__code", "position"))
-    actors = list(figures.reporting_actors())
     return ParagraphFilter(
         request.GET,
         queryset=figures.with_progress(Paragraph.objects.select_related("meeting", "theme")),
-        themes=themes,
-        actors=actors,
+        meetings=Meeting.objects.with_themes(),
+        actors=list(figures.reporting_actors()),
     )
 
 

@@ -86,6 +86,10 @@ def test_actions_are_paged_without_counting_them(client, follow_up, thailand):
     add_actions(45, thailand, [12])
     first = client.get("/recommendations/bangkok-2006/12/").content.decode()
     assert "Older actions" in first and "Newer actions" not in first
+    second = client.get("/recommendations/bangkok-2006/12/?page=2").content.decode()
+    assert 'href="?page=1#actions">Newer actions' in second
+    assert 'href="?page=3#actions">Older actions' in second
+    assert '<ol class="actions" start="21">' in second
     third = client.get("/recommendations/bangkok-2006/12/?page=3").content.decode()
     assert "Newer actions" in third and "Older actions" not in third
     assert client.get("/recommendations/bangkok-2006/12/?page=4").status_code == 404

@@ -86,6 +86,12 @@ def test_the_meeting_filter_keeps_only_that_meetings_paragraphs(client, workshop
     assert [row["id"] for row in get_csv(client, meeting="apc-2007")] == ["apc-2007/1"]
 
 
+def test_a_meeting_whose_document_has_no_headings_has_its_own_export(client, workshop):
+    import_outcomes(text="Later meeting\n\n1. States report back.\n\n2. States meet again.\n", code="apc-2007")
+    assert [row["id"] for row in get_json(client, meeting="apc-2007")] == ["apc-2007/1", "apc-2007/2"]
+    assert [row["id"] for row in get_csv(client, meeting="apc-2007")] == ["apc-2007/1", "apc-2007/2"]
+
+
 @pytest.mark.parametrize("fmt", ["json", "csv", "xlsx"])
 @pytest.mark.parametrize("code", ["no-such-meeting", "x" * 5000, "<script>alert(1)</script>"])
 def test_an_unknown_meeting_is_a_400_that_says_so(client, workshop, fmt, code):
@@ -111,7 +117,7 @@ def test_neutralise_leaves_ordinary_text_alone():
 def test_the_exports_run_a_fixed_number_of_queries_whatever_the_number_of_paragraphs(
     client, workshop, django_assert_num_queries
 ):
-    # themes with their meetings and actors for the filter's choices, paragraphs with meeting and
+    # meetings with their themes and actors for the filter's choices, paragraphs with meeting and
     # theme, their addressees
     with django_assert_num_queries(4):
         get_json(client, meeting="bangkok-2006")

@@ -37,6 +37,15 @@ def test_filter_by_theme_addressee_and_meeting(client, workshop):
     assert numbers(client.get("/recommendations/?meeting=apc-2007")) == [1]
 
 
+def test_a_meeting_whose_document_has_no_headings_can_be_chosen(client, workshop):
+    import_outcomes(text="Later meeting\n\n1. States report back.\n\n2. States meet again.\n", code="apc-2007")
+    response = client.get("/recommendations/?meeting=apc-2007")
+    assert numbers(response) == [1, 2]
+    page = response.content.decode()
+    assert "Some filters were ignored" not in page
+    assert '<option value="apc-2007" selected>Later meeting</option>' in page
+
+
 def test_filter_by_reporting_actor_and_status(client, follow_up):
     assert numbers(client.get("/recommendations/?actor=THA")) == [7, 12]
     assert numbers(client.get("/recommendations/?status=completed")) == [12]
@@ -99,6 +108,21 @@ def test_a_bad_filter_is_ignored_with_a_visible_message(client, workshop, query,
     assert "1–20 of 25 paragraphs" in page
 
 
+def test_the_pager_links_the_pages_beside_this_one_keeping_the_filters(client, workshop):
+    first = client.get("/recommendations/?sort=theme").content.decode()
+    assert 'href="?sort=theme&amp;page=2" rel="next">Next page' in first
+    assert 'rel="prev"' not in first and "Page 1 of 2" in first
+    second = client.get("/recommendations/?sort=theme&page=2").content.decode()
+    assert 'href="?sort=theme&amp;page=1" rel="prev">Previous page' in second
+    assert 'rel="next"' not in second and "Page 2 of 2" in second
+    assert "21–25 of 25 paragraphs" in second and '<ol class="results" start="21">' in second
+    assert 'class="pager"' not in client.get("/recommendations/?tracked=yes").content.decode()
+    none = client.get("/recommendations/?q=nothing+like+this")
+    assert numbers(none) == []
+    assert "No paragraph matches these filters." in none.content.decode()
+    assert 'class="pager"' not in none.content.decode()
+
+
 @pytest.mark.parametrize("page", ["abc", "0", "-1", "1.5", "9" * 30, "¹", "٣"])
 def test_a_malformed_page_number_is_a_400(client, workshop, page):
     assert client.get(f"/recommendations/?page={page}").status_code == 400
@@ -112,7 +136,7 @@ def test_a_page_beyond_the_last_is_a_404(client, workshop):
 def test_the_list_runs_the_same_queries_at_n_and_ten_times_n_actions(
     client, follow_up, thailand, django_assert_num_queries
 ):
-    # header, themes with meetings and actors for the filter choices, the count, the page of
+    # header, meetings with their themes and actors for the filter choices, the count, the page of
     # paragraphs with their progress, the number of reporting actors, their statuses
     url = "/recommendations/?q=labour&status=completed&actor=THA&sort=-progress"
     with django_assert_num_queries(7):

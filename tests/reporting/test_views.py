@@ -114,6 +114,39 @@ def test_the_secretariat_approves_with_a_validated_status(secretariat_client, th
     assert mailoutbox[0].subject.startswith("[APC Tracker] Published")
 
 
+def test_approving_sends_the_reviewer_back_to_the_queue_saying_so(secretariat_client, thai_submitted):
+    response = secretariat_client.post(f"/review/actions/{thai_submitted.pk}/approve/", {"validated_status": ""})
+    assert response["Location"] == "/review/"
+    assert "its focal points are told by email" in secretariat_client.get("/review/").text
+
+
+def test_approving_with_a_status_not_in_the_list_goes_back_to_the_action(secretariat_client, thai_submitted):
+    url = f"/review/actions/{thai_submitted.pk}/"
+    response = secretariat_client.post(f"{url}approve/", {"validated_status": "finished"})
+    assert response["Location"] == url
+    assert "Choose a status from the list." in secretariat_client.get(url).text
+    thai_submitted.refresh_from_db()
+    assert thai_submitted.state == "submitted"
+
+
+@pytest.mark.parametrize(
+    ("step", "data", "reason"),
+    [
+        ("approve", {}, "Only a submitted action can be approved"),
+        ("return", {"comment": "Add the link."}, "Only a submitted action can be returned"),
+    ],
+)
+def test_a_decision_on_an_action_not_submitted_goes_back_to_it_saying_why(
+    secretariat_client, thai_draft, step, data, reason
+):
+    url = f"/review/actions/{thai_draft.pk}/"
+    response = secretariat_client.post(f"{url}{step}/", data)
+    assert response["Location"] == url
+    assert reason in secretariat_client.get(url).text
+    thai_draft.refresh_from_db()
+    assert thai_draft.state == "draft"
+
+
 def test_bulk_approval_publishes_what_is_submitted_and_names_what_is_not(
     secretariat_client, thai_submitted, thailand, thai_focal_point, p15
 ):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +19,7 @@ from security.roles import is_secretariat
 from ...models import ActionState, FollowUpAction, ReportingRound, Status
 from .. import rounds, workflow
 from ..access import get_action_for_user
-from ..forms import ApproveForm, BulkApproveForm, ReturnForm
+from ..forms import ApproveForm, BulkApproveForm, ReturnForm, ReviewForm
 from .workspace import action_context, with_open_revisions, working
 
 OVERDUE_AFTER = datetime.timedelta(days=14)
@@ -79,41 +80,60 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reporting/review_action.html", context)
 
 
+def _decide(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[ReviewForm],
+    decision: Callable[[FollowUpAction, dict], str],
+    refused: Callable[[FollowUpAction, ReviewForm], HttpResponse],
+) -> HttpResponse:
+    """A reviewer's decision on an action, made with a form of `form_class`.
+
+    With a valid form, `decision` calls the workflow and returns what to tell the reviewer, who
+    goes back to the queue; if the workflow refuses, back to the action with its reason. An
+    invalid form is answered by `refused`.
+    """
+    action = get_action_for_user(request, pk, purpose="review")
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return refused(action, form)
+    try:
+        done = decision(action, form.cleaned_data)
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("recommendations:review-action", action.pk)
+    messages.success(request, done)
+    return redirect("recommendations:review-queue")
+
+
 @require_POST
 @login_required
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
-    action = get_action_for_user(request, pk, purpose="review")
-    form = ApproveForm(request.POST)
-    if form.is_valid():
-        try:
-            workflow.approve(action=action, user=request.user, **form.cleaned_data)
-        except workflow.WorkflowError as error:
-            messages.error(request, str(error))
-        else:
-            log_event("published", request=request, target=f"action {action.pk}")
-            messages.success(request, f"Published “{action.title}”; its focal points are told by email.")
-            return redirect("recommendations:review-queue")
-    else:
+    def publish(action: FollowUpAction, data: dict) -> str:
+        workflow.approve(action=action, user=request.user, **data)
+        log_event("published", request=request, target=f"action {action.pk}")
+        return f"Published “{action.title}”; its focal points are told by email."
+
+    def refused(action: FollowUpAction, form: ReviewForm) -> HttpResponse:
         messages.error(request, "Choose a status from the list.")
-    return redirect("recommendations:review-action", action.pk)
+        return redirect("recommendations:review-action", action.pk)
+
+    return _decide(request, pk, ApproveForm, publish, refused)
 
 
 @require_POST
 @login_required
 def return_action(request: HttpRequest, pk: int) -> HttpResponse:
-    action = get_action_for_user(request, pk, purpose="review")
-    form = ReturnForm(request.POST)
-    if form.is_valid():
-        try:
-            workflow.return_for_revision(action=action, user=request.user, comment=form.cleaned_data["comment"])
-        except workflow.WorkflowError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, f"Returned “{action.title}” with your comment.")
-            return redirect("recommendations:review-queue")
-        return redirect("recommendations:review-action", action.pk)
-    context = {**action_context(action), "approve_form": ApproveForm(), "return_form": form}
-    return render(request, "reporting/review_action.html", context, status=400)
+    def send_back(action: FollowUpAction, data: dict) -> str:
+        workflow.return_for_revision(action=action, user=request.user, comment=data["comment"])
+        return f"Returned “{action.title}” with your comment."
+
+    def refused(action: FollowUpAction, form: ReviewForm) -> HttpResponse:
+        # The return form shows what is missing beside its field.
+        context = {**action_context(action), "approve_form": ApproveForm(), "return_form": form}
+        return render(request, "reporting/review_action.html", context, status=400)
+
+    return _decide(request, pk, ReturnForm, send_back, refused)
 
 
 @require_POST
