@@ -13,6 +13,4 @@ def is_secretariat(user: AbstractBaseUser) -> bool:
     the password alone) counts as unverified.
     """
     is_verified = getattr(user, "is_verified", None)
-    return bool(
-        user.is_authenticated and user.is_active and user.is_staff and callable(is_verified) and is_verified()
-    )
+    return bool(user.is_authenticated and user.is_active and user.is_staff and callable(is_verified) and is_verified())

@@ -193,9 +193,7 @@ def test_drafts_leave_the_cached_public_figures_alone_and_publication_refreshes_
     thai_draft, thai_focal_point, secretariat, p15
 ):
     before = figures_generation()
-    workflow.edit_action(
-        action=thai_draft, user=thai_focal_point, version=thai_draft.version, data=action_input([p15])
-    )
+    workflow.edit_action(action=thai_draft, user=thai_focal_point, version=thai_draft.version, data=action_input([p15]))
     thai_draft.refresh_from_db()
     workflow.submit(action=thai_draft, user=thai_focal_point, version=thai_draft.version)
     assert figures_generation() == before
