@@ -520,6 +520,30 @@ def add_follow_up_and_paragraphs(workshop):
         paragraph.addressees.add(*actors[5:8])
 
 
+# The session, its user and their device; the meetings to filter by; the actions counted as
+# filtered and in all; one page of actions, their recommendations and those meetings; the date
+# hierarchy's range and days; the session's renewal (three queries).
+ACTION_CHANGELIST_QUERIES = 14
+
+
+@pytest.mark.parametrize("count", [6, 60])
+def test_the_action_changelist_runs_a_fixed_number_of_queries_for_any_number_of_actions(
+    admin_client, workshop, thai_focal_point, django_assert_num_queries, count
+):
+    actors = list(Actor.objects.all())
+    paragraphs = list(workshop.paragraphs.all())
+    for i in range(count):
+        if i % 2:
+            submitted_action(actors[i % len(actors)], paragraphs[i % 20 : i % 20 + 3], thai_focal_point)
+        else:
+            report_action(actors[i % len(actors)], paragraphs[i % 20 : i % 20 + 3], partners=[actors[(i + 1) % 9]])
+    url = admin_url("followupaction", "changelist")
+    admin_client.get(url)  # the first request fills the caches
+    with django_assert_num_queries(ACTION_CHANGELIST_QUERIES):
+        response = admin_client.get(url)
+    assert response.context["cl"].result_count == count
+
+
 @pytest.mark.parametrize("model_name", ["paragraph", "followupaction", "implementationstatus", "actor", "meeting"])
 def test_changelist_runs_the_same_number_of_queries_however_much_follow_up_there_is(
     admin_client, workshop, thailand, model_name
