@@ -4,13 +4,19 @@ Imported text (a meeting's source, a paragraph's words, a theme's heading) is re
 it changes only by importing a corrected document, so the record stays verbatim.
 """
 
+import functools
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db import models
 from django.db.models import Count, Q
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
+
+from security.audit import log_event
 
 from .models import (
     ActionPartner,
@@ -29,7 +35,9 @@ from .models import (
     ReportingRound,
     Theme,
 )
-from .progress.statuses import refresh_implementation_statuses, status_pairs
+from .progress.statuses import refresh_implementation_statuses
+from .reporting import workflow
+from .reporting.forms import ReturnForm
 
 # Addresses typed without a scheme are taken as https, as Django 6 will do.
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -290,13 +298,22 @@ class EvidenceFileInline(admin.TabularInline):
 
 
 class FollowUpActionAdminForm(forms.ModelForm):
-    """Refuses to save over a change someone else saved since the form was opened."""
+    """Refuses to save over a change someone else saved since the form was opened, and asks why
+    a published action is corrected."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    correction_reason = forms.CharField(
+        label="Reason for the correction",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="The public sees this action: say why you change it. The reason goes into its history.",
+        error_messages={"required": "Say why you correct this published action: the reason goes into its history."},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["expected_version"].initial = self.instance.version
+        self.fields["correction_reason"].required = self.instance.state == FollowUpAction.State.PUBLISHED
 
     def clean(self):
         cleaned_data = super().clean()
@@ -314,6 +331,13 @@ class FollowUpActionAdminForm(forms.ModelForm):
 
 @admin.register(FollowUpAction)
 class FollowUpActionAdmin(SimpleHistoryAdmin):
+    """Follow-up actions, written through the workflow.
+
+    An action entered here is submitted on its actor's behalf; the list's actions publish or
+    return submitted ones, as the review pages do; a change is a correction, which a published
+    action takes only with a reason.
+    """
+
     list_display = [
         "title",
         "actor",
@@ -331,7 +355,9 @@ class FollowUpActionAdmin(SimpleHistoryAdmin):
     date_hierarchy = "status_as_of"
     autocomplete_fields = ["actor"]
     form = FollowUpActionAdminForm
+    actions = ["approve_selected", "return_selected"]
     readonly_fields = [
+        "state",
         "created_at",
         "created_by",
         "updated_at",
@@ -361,38 +387,83 @@ class FollowUpActionAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("recommendations__meeting")
 
+    def get_readonly_fields(self, request, obj=None):
+        # A new action is submitted for review: the reviewer validates its status when approving it.
+        return self.readonly_fields if obj else [*self.readonly_fields, "validated_status", "review_comment"]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj and obj.state == FollowUpAction.State.PUBLISHED:
+            return [("Correction of a published action", {"fields": ["correction_reason"]}), *self.fieldsets]
+        return self.fieldsets
+
     @admin.display(description="recommendations")
     def recommendation_numbers(self, action):
         return ", ".join(str(p) for p in action.recommendations.all())
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
-        # A change here must also refuse a focal point's form opened before it (the form
-        # checked that nobody saved since this one was opened).
-        if change:
-            obj.version = form.cleaned_data["expected_version"] + 1
-        if obj.state == FollowUpAction.State.PUBLISHED:
-            obj.publish()
-        # The pairs the stored action counted towards: an edit may take them away.
-        obj._pairs_before = status_pairs(FollowUpAction.objects.get(pk=obj.pk)) if change else set()
-        super().save_model(request, obj, form, change)
+        """Nothing yet: the workflow saves the action with its inlines, in `save_related`."""
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        action = form.instance
-        refresh_implementation_statuses(action._pairs_before | status_pairs(action))
+        save_inlines = functools.partial(super().save_related, request, form, formsets, change)
+        if not change:
+            action = workflow.enter_on_behalf(action=form.instance, user=request.user, save_related=save_inlines)
+            self.message_user(
+                request, f"“{action}” is submitted for review on behalf of {action.actor}; approve it to publish it."
+            )
+            return
+        workflow.correct_action(
+            action=form.instance,
+            user=request.user,
+            version=form.cleaned_data["expected_version"],
+            reason=form.cleaned_data["correction_reason"],
+            save_related=save_inlines,
+        )
+        log_event("corrected", request=request, target=f"action {form.instance.pk}")
 
     def delete_model(self, request, obj):
-        pairs = status_pairs(obj)
-        super().delete_model(request, obj)
-        refresh_implementation_statuses(pairs)
+        workflow.delete_actions(actions=[obj], user=request.user)
 
     def delete_queryset(self, request, queryset):
-        pairs = set().union(*(status_pairs(action) for action in queryset))
-        super().delete_queryset(request, queryset)
-        refresh_implementation_statuses(pairs)
+        workflow.delete_actions(actions=queryset, user=request.user)
+
+    @admin.action(description="Approve (publish) the selected submitted actions", permissions=["change"])
+    def approve_selected(self, request, queryset):
+        approved, problems = workflow.approve_many(actions=queryset, user=request.user)
+        if approved:
+            log_event("published", request=request, target=f"{approved} actions by bulk approval")
+            self.message_user(request, f"Published {approved} action(s); their focal points are told by email.")
+        for problem in problems:
+            self.message_user(request, problem, messages.ERROR)
+
+    @admin.action(description="Return the selected submitted actions with a comment", permissions=["change"])
+    def return_selected(self, request, queryset):
+        # The list posts the selection alone; the confirmation page posts it again with "post" and the comment.
+        form = ReturnForm(request.POST if "post" in request.POST else None)
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Return actions for revision",
+                "subtitle": None,
+                "queryset": queryset,
+                "form": form,
+                "opts": self.opts,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "media": self.media,
+            }
+            return TemplateResponse(request, "admin/recommendations/followupaction/return_confirmation.html", context)
+        returned, problems = 0, []
+        for action in queryset:
+            try:
+                workflow.return_for_revision(action=action, user=request.user, comment=form.cleaned_data["comment"])
+            except workflow.WorkflowError as error:
+                problems.append(f"{action}: {error}")
+            else:
+                returned += 1
+        if returned:
+            self.message_user(request, f"Returned {returned} action(s); their focal points get your comment by email.")
+        for problem in problems:
+            self.message_user(request, problem, messages.ERROR)
+        return None
 
 
 @admin.register(ActionRevision)

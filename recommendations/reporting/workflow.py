@@ -4,13 +4,16 @@ An action is written as a draft, submitted, then published or returned with a co
 published, an edit goes to a revision that is reviewed the same way, while the public keeps
 seeing the published content. Every write here takes the action's `version` as the form saw
 it and refuses to save over someone else's change (see `EditConflict`).
+
+The secretariat also enters actions reported on paper, which then go through the same review,
+and corrects actions in place, a published one only with a reason that its history keeps.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -209,6 +212,7 @@ def return_for_revision(*, action: FollowUpAction, user: AbstractBaseUser, comme
 
 def approve_many(*, actions: Iterable[FollowUpAction], user: AbstractBaseUser) -> tuple[int, list[str]]:
     """Approve each submitted action as reported; returns how many and why the others were not."""
+    _require_secretariat(user)
     approved, problems = 0, []
     for action in actions:
         try:
@@ -220,9 +224,80 @@ def approve_many(*, actions: Iterable[FollowUpAction], user: AbstractBaseUser) -
     return approved, problems
 
 
+def enter_on_behalf(
+    *, action: FollowUpAction, user: AbstractBaseUser, save_related: Callable[[], None] | None = None
+) -> FollowUpAction:
+    """Record a new action that the secretariat enters for its actor, such as a report sent on paper.
+
+    The action is submitted on the actor's behalf, so that it is published or returned by the
+    same review as a focal point's, and its record says who entered it. `action` is unsaved;
+    `save_related` saves what hangs on it (its recommendations, partners and links) in the
+    same transaction.
+    """
+    _require_secretariat(user)
+    if action.pk:
+        raise WorkflowError("This action is already recorded; correct it instead of entering it again.")
+    with transaction.atomic():
+        action.state = ActionState.SUBMITTED
+        action.submitted_at, action.submitted_by = timezone.now(), user
+        action.created_by = action.updated_by = user
+        action.full_clean()
+        action._change_reason = "Entered by the secretariat"
+        action.save()
+        if save_related:
+            save_related()
+    return action
+
+
+def correct_action(
+    *,
+    action: FollowUpAction,
+    user: AbstractBaseUser,
+    version: int,
+    reason: str = "",
+    save_related: Callable[[], None] | None = None,
+) -> FollowUpAction:
+    """Save the secretariat's correction of an action in place, outside the review.
+
+    `action` holds the corrected fields and `save_related` saves what hangs on it, so that the
+    statuses are refreshed for the pairs the action counted towards before and after. A
+    published action changes in public at once: its correction needs a reason, which becomes
+    the reason of its history entry. Where the action stands in review is not corrected here;
+    only approving publishes.
+    """
+    _require_secretariat(user)
+    reason = reason.strip()
+    with transaction.atomic():
+        stored = FollowUpAction.objects.select_for_update().get(pk=action.pk)
+        if stored.state == ActionState.PUBLISHED and not reason:
+            raise WorkflowError("Say why you correct this published action: the reason goes into its history.")
+        if action.state != stored.state:
+            raise WorkflowError("A correction leaves the review state as it is; approve or return the action instead.")
+        pairs = status_pairs(stored)
+        _claim(action, version)
+        action.updated_by = user
+        action.full_clean()
+        action._change_reason = reason or "Corrected by the secretariat"
+        action.save()
+        if save_related:
+            save_related()
+        refresh_implementation_statuses(pairs | status_pairs(action))
+    return action
+
+
+def delete_actions(*, actions: Iterable[FollowUpAction], user: AbstractBaseUser) -> None:
+    """Delete the actions and refresh the statuses they counted towards."""
+    _require_secretariat(user)
+    with transaction.atomic():
+        actions = list(actions)
+        pairs = set().union(*(status_pairs(action) for action in actions))
+        FollowUpAction.objects.filter(pk__in=[action.pk for action in actions]).delete()
+        refresh_implementation_statuses(pairs)
+
+
 def _require_secretariat(user: AbstractBaseUser) -> None:
     if not is_secretariat(user):
-        raise PermissionDenied("Only the secretariat reviews and publishes actions.")
+        raise PermissionDenied("Only the secretariat reviews, publishes, enters and corrects actions.")
 
 
 def _state(target: ActionContent) -> str:

@@ -2,6 +2,7 @@
 the derived statuses up to date, and only staff get in."""
 
 import datetime
+import logging
 
 import pytest
 from django.contrib import admin
@@ -24,6 +25,7 @@ from recommendations.models import (
     Theme,
 )
 from recommendations.progress.statuses import refresh_implementation_statuses, status_pairs
+from recommendations.reporting import workflow
 from tests.conftest import PASSWORD, sign_in_with_second_factor
 
 JUNE_1 = datetime.date(2006, 6, 1)
@@ -69,6 +71,11 @@ def form_data(response) -> dict:
     return data
 
 
+def select(admin_action: str, *actions, **fields) -> dict:
+    """What the changelist posts when `admin_action` is chosen for `actions` and its Go button pressed."""
+    return {"action": admin_action, "_selected_action": [action.pk for action in actions], "index": "0", **fields}
+
+
 def form_errors(response) -> str:
     """The errors an admin form page shows, for assertion messages."""
     if response.context is None or "adminform" not in response.context:
@@ -79,6 +86,17 @@ def form_errors(response) -> str:
     return repr(errors)
 
 
+def submitted_action(actor, paragraphs, user, *, title="Memorandum on labour cooperation"):
+    """An action a focal point wrote and submitted for review."""
+    content = {"title": title, "status": Status.PLANNED, "status_as_of": JUNE_1}
+    action = workflow.create_action(
+        actor=actor, user=user, data=workflow.ActionInput(content=content, recommendations=paragraphs)
+    )
+    workflow.submit(action=action, user=user, version=action.version)
+    action.refresh_from_db()
+    return action
+
+
 @pytest.fixture
 def paragraph_13(workshop) -> Paragraph:
     return workshop.paragraphs.get(number=13)
@@ -87,6 +105,22 @@ def paragraph_13(workshop) -> Paragraph:
 @pytest.fixture
 def action(thailand, australia, paragraph_13) -> FollowUpAction:
     return report_action(thailand, [paragraph_13], partners=[australia], title="Anti-trafficking act amendment")
+
+
+@pytest.fixture
+def submitted(thailand, thai_focal_point, paragraph_13) -> FollowUpAction:
+    return submitted_action(thailand, [paragraph_13], thai_focal_point)
+
+
+@pytest.fixture
+def security_log(caplog):
+    """The security log's events (event, user, target), sign-ins left out."""
+    caplog.set_level(logging.INFO, logger="security")
+
+    def events():
+        return [(r.event, r.user, r.target) for r in caplog.records if r.name == "security" and r.event != "signed in"]
+
+    return events
 
 
 @pytest.fixture
@@ -356,14 +390,16 @@ def test_adding_an_action_in_the_admin_records_who_and_derives_the_actor_status(
             "title": "Draft Anti-Trafficking in Persons Act",
             "status": "in_progress",
             "status_as_of": "2006-06-01",
-            "state": "published",
             "actionrecommendation_set-0-paragraph": str(paragraph_13.pk),
         }
     )
     response = admin_client.post(url, data)
-
     assert response.status_code == 302, form_errors(response)
     action = FollowUpAction.objects.get()
+    response = admin_client.post(admin_url("followupaction", "changelist"), select("approve_selected", action))
+    assert response.status_code == 302
+
+    action.refresh_from_db()
     assert (action.created_by, action.updated_by) == (secretariat, secretariat)
     assert list(action.recommendations.all()) == [paragraph_13]
     assert action.published_at is not None
@@ -392,6 +428,7 @@ def test_editing_an_action_in_the_admin_records_who_and_updates_the_derived_stat
 ):
     url = admin_url("followupaction", "change", action.pk)
     data = {**form_data(admin_client.get(url)), "status": "completed", "status_as_of": "2006-08-01"}
+    data["correction_reason"] = "The amendment came into force in August."
     response = admin_client.post(url, data)
     assert response.status_code == 302, form_errors(response)
     action.refresh_from_db()
@@ -483,6 +520,30 @@ def add_follow_up_and_paragraphs(workshop):
         paragraph.addressees.add(*actors[5:8])
 
 
+# The session, its user and their device; the meetings to filter by; the actions counted as
+# filtered and in all; one page of actions, their recommendations and those meetings; the date
+# hierarchy's range and days; the session's renewal (three queries).
+ACTION_CHANGELIST_QUERIES = 14
+
+
+@pytest.mark.parametrize("count", [6, 60])
+def test_the_action_changelist_runs_a_fixed_number_of_queries_for_any_number_of_actions(
+    admin_client, workshop, thai_focal_point, django_assert_num_queries, count
+):
+    actors = list(Actor.objects.all())
+    paragraphs = list(workshop.paragraphs.all())
+    for i in range(count):
+        if i % 2:
+            submitted_action(actors[i % len(actors)], paragraphs[i % 20 : i % 20 + 3], thai_focal_point)
+        else:
+            report_action(actors[i % len(actors)], paragraphs[i % 20 : i % 20 + 3], partners=[actors[(i + 1) % 9]])
+    url = admin_url("followupaction", "changelist")
+    admin_client.get(url)  # the first request fills the caches
+    with django_assert_num_queries(ACTION_CHANGELIST_QUERIES):
+        response = admin_client.get(url)
+    assert response.context["cl"].result_count == count
+
+
 @pytest.mark.parametrize("model_name", ["paragraph", "followupaction", "implementationstatus", "actor", "meeting"])
 def test_changelist_runs_the_same_number_of_queries_however_much_follow_up_there_is(
     admin_client, workshop, thailand, model_name
@@ -550,7 +611,7 @@ def test_outsiders_cannot_post_changes_to_a_paragraph(outsider, paragraph_13):
 
 def test_two_admin_forms_holding_the_same_version_cannot_overwrite_each_other(admin_client, action):
     url = admin_url("followupaction", "change", action.pk)
-    first = form_data(admin_client.get(url))
+    first = {**form_data(admin_client.get(url)), "correction_reason": "Corrected from the gazette."}
     second = dict(first)
     first["title"] = "Anti-trafficking act amended"
     assert admin_client.post(url, first).status_code == 302
@@ -561,3 +622,220 @@ def test_two_admin_forms_holding_the_same_version_cannot_overwrite_each_other(ad
     assert 'value="Ministry of Justice"' in response.content.decode()
     action.refresh_from_db()
     assert (action.title, action.responsible_agency) == ("Anti-trafficking act amended", "")
+
+
+# Publication, returns and corrections go through the workflow
+
+
+def test_the_review_state_is_read_only_on_actions_and_their_revisions(admin_client, action, thai_focal_point):
+    content = {"title": "Anti-trafficking act amended", "status": Status.COMPLETED, "status_as_of": JUNE_1}
+    data = workflow.ActionInput(content=content, recommendations=list(action.recommendations.all()))
+    revision = workflow.edit_action(action=action, user=thai_focal_point, version=action.version, data=data)
+    for model_name, obj in [("followupaction", action), ("actionrevision", revision)]:
+        response = admin_client.get(admin_url(model_name, "change", obj.pk))
+        assert "state" not in response.context["adminform"].form.fields, model_name
+        assert 'name="state"' not in response.content.decode(), model_name
+
+
+def test_posting_published_as_the_state_publishes_nothing(admin_client, thailand, paragraph_13, submitted):
+    url = admin_url("followupaction", "add")
+    data = form_data(admin_client.get(url))
+    data.update(
+        {
+            "actor": str(thailand.pk),
+            "title": "Entered as published",
+            "status": "completed",
+            "status_as_of": "2006-06-01",
+            "state": "published",
+            "actionrecommendation_set-0-paragraph": str(paragraph_13.pk),
+        }
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, form_errors(response)
+    url = admin_url("followupaction", "change", submitted.pk)
+    response = admin_client.post(url, {**form_data(admin_client.get(url)), "state": "published"})
+    assert response.status_code == 302, form_errors(response)
+
+    assert list(FollowUpAction.objects.values_list("state", flat=True)) == ["submitted", "submitted"]
+    assert not ImplementationStatus.objects.exists()
+
+
+def test_the_approve_action_publishes_records_the_reviewer_tells_the_focal_points_and_logs(
+    admin_client, secretariat, submitted, thailand, paragraph_13, thai_focal_point, mailoutbox, security_log
+):
+    draft = workflow.create_action(
+        actor=thailand,
+        user=thai_focal_point,
+        data=workflow.ActionInput(
+            content={"title": "Still a draft", "status": Status.PLANNED, "status_as_of": JUNE_1},
+            recommendations=[paragraph_13],
+        ),
+    )
+    response = admin_client.post(
+        admin_url("followupaction", "changelist"), select("approve_selected", submitted, draft), follow=True
+    )
+
+    submitted.refresh_from_db()
+    assert (submitted.state, submitted.reviewed_by, submitted.version) == ("published", secretariat, 3)
+    assert submitted.published_at is not None
+    assert FollowUpAction.objects.get(pk=draft.pk).state == "draft"
+    assert [message.to for message in mailoutbox] == [["somchai@example.org"]]
+    assert "Memorandum on labour cooperation" in mailoutbox[0].body
+    assert security_log() == [("published", "secretariat", "1 actions by bulk approval")]
+    assert [str(message) for message in response.context["messages"]] == [
+        "Published 1 action(s); their focal points are told by email.",
+        "Still a draft: Only a submitted action can be approved; this one is draft.",
+    ]
+    row = ImplementationStatus.objects.get()
+    assert (row.actor, row.paragraph, row.status) == (thailand, paragraph_13, "planned")
+
+
+def test_the_return_action_asks_for_a_comment_then_returns_the_actions_with_it(
+    admin_client, secretariat, submitted, action, mailoutbox
+):
+    changelist = admin_url("followupaction", "changelist")
+    response = admin_client.post(changelist, select("return_selected", submitted, action))
+    assert response.status_code == 200
+    assert "admin/base_site.html" in [template.name for template in response.templates]
+    page = response.content.decode()
+    assert '<textarea name="comment"' in page and "Memorandum on labour cooperation" in page
+    assert response.context["form"].errors == {}
+
+    confirmation = {"action": "return_selected", "_selected_action": [submitted.pk, action.pk], "post": "yes"}
+    response = admin_client.post(changelist, {**confirmation, "comment": "  "})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"comment": ["This field is required."]}
+    submitted.refresh_from_db()
+    assert submitted.state == "submitted"
+    assert mailoutbox == []
+
+    response = admin_client.post(changelist, {**confirmation, "comment": "Give the MOU's date."}, follow=True)
+    submitted.refresh_from_db()
+    assert (submitted.state, submitted.reviewed_by, submitted.review_comment) == (
+        "returned",
+        secretariat,
+        "Give the MOU's date.",
+    )
+    assert FollowUpAction.objects.get(pk=action.pk).state == "published"
+    assert [message.to for message in mailoutbox] == [["somchai@example.org"]]
+    assert "Give the MOU's date." in mailoutbox[0].body
+    assert [str(message) for message in response.context["messages"]] == [
+        "Returned 1 action(s); their focal points get your comment by email.",
+        "Anti-trafficking act amendment: Only a submitted action can be returned; this one is published.",
+    ]
+
+
+def test_an_action_entered_in_the_admin_waits_for_review_saying_who_entered_it(
+    admin_client, secretariat, thailand, paragraph_13
+):
+    url = admin_url("followupaction", "add")
+    data = form_data(admin_client.get(url))
+    data.update(
+        {
+            "actor": str(thailand.pk),
+            "title": "Report received by post",
+            "status": "in_progress",
+            "status_as_of": "2006-06-01",
+            "actionrecommendation_set-0-paragraph": str(paragraph_13.pk),
+        }
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, form_errors(response)
+
+    action = FollowUpAction.objects.get()
+    assert (action.state, action.created_by, action.submitted_by) == ("submitted", secretariat, secretariat)
+    entry = action.history.get()
+    assert (entry.history_change_reason, entry.history_user) == ("Entered by the secretariat", secretariat)
+    assert list(FollowUpAction.objects.awaiting_review()) == [action]
+    assert not ImplementationStatus.objects.exists()
+    assert "Report received by post" in admin_client.get(reverse("recommendations:review-queue")).content.decode()
+
+
+def test_a_published_action_is_corrected_only_with_a_reason_that_its_history_keeps(
+    admin_client, action, paragraph_13, security_log
+):
+    url = admin_url("followupaction", "change", action.pk)
+    page = admin_client.get(url)
+    assert 'name="correction_reason"' in page.content.decode()
+    data = {**form_data(page), "title": "Anti-trafficking act amended", "status": "completed"}
+    data["status_as_of"] = "2006-08-01"
+
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["correction_reason"] == [
+        "Say why you correct this published action: the reason goes into its history."
+    ]
+    assert 'value="Anti-trafficking act amended"' in response.content.decode()
+    action.refresh_from_db()
+    assert (action.title, action.status) == ("Anti-trafficking act amendment", "in_progress")
+
+    data["correction_reason"] = "The Royal Gazette of 1 August 2006 announces the amended act."
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, form_errors(response)
+    action.refresh_from_db()
+    assert (action.state, action.title, action.status) == ("published", "Anti-trafficking act amended", "completed")
+    latest = action.history.first()
+    assert latest.history_change_reason == "The Royal Gazette of 1 August 2006 announces the amended act."
+    rows = ImplementationStatus.objects.filter(paragraph=paragraph_13).order_by("actor__code")
+    assert [(row.actor.code, row.status, row.as_of) for row in rows] == [
+        ("AUS", "completed", datetime.date(2006, 8, 1)),
+        ("THA", "completed", datetime.date(2006, 8, 1)),
+    ]
+    assert security_log() == [("corrected", "secretariat", f"action {action.pk}")]
+
+
+def test_an_action_not_yet_published_is_corrected_without_being_asked_why(admin_client, submitted):
+    url = admin_url("followupaction", "change", submitted.pk)
+    page = admin_client.get(url)
+    assert 'name="correction_reason"' not in page.content.decode()
+    response = admin_client.post(url, {**form_data(page), "title": "Memorandum on labour migration"})
+    assert response.status_code == 302, form_errors(response)
+    submitted.refresh_from_db()
+    assert (submitted.state, submitted.title) == ("submitted", "Memorandum on labour migration")
+    assert submitted.history.first().history_change_reason == "Corrected by the secretariat"
+
+
+@pytest.fixture
+def password_only_client(client, unverified_staff):
+    """Staff signed in with their password but not their one-time code."""
+    client.force_login(unverified_staff)
+    return client
+
+
+def test_staff_without_their_second_factor_are_sent_to_sign_in_and_change_nothing(
+    password_only_client, submitted, action, thailand, paragraph_13
+):
+    changelist = admin_url("followupaction", "changelist")
+    entry = {
+        "actor": str(thailand.pk),
+        "title": "Entered",
+        "status": "planned",
+        "status_as_of": "2006-06-01",
+        "actionrecommendation_set-TOTAL_FORMS": "1",
+        "actionrecommendation_set-INITIAL_FORMS": "0",
+        "actionrecommendation_set-0-paragraph": str(paragraph_13.pk),
+    }
+    attempts = [
+        ("get", changelist, {}),
+        ("post", changelist, select("approve_selected", submitted)),
+        ("post", changelist, select("return_selected", submitted)),
+        ("post", changelist, {"action": "return_selected", "_selected_action": [submitted.pk], "post": "yes"}),
+        ("post", admin_url("followupaction", "add"), entry),
+        ("post", admin_url("followupaction", "change", action.pk), {**entry, "correction_reason": "Taken over"}),
+        ("post", admin_url("followupaction", "delete", action.pk), {"post": "yes"}),
+        ("post", changelist, select("delete_selected", action, post="yes")),
+    ]
+
+    def snapshot():
+        return (
+            list(FollowUpAction.objects.order_by("pk").values_list("pk", "state", "title", "version")),
+            list(ImplementationStatus.objects.order_by("pk").values_list("actor", "paragraph", "status")),
+            FollowUpAction.history.count(),
+        )
+
+    before = snapshot()
+    for method, url, data in attempts:
+        response = getattr(password_only_client, method)(url, data)
+        assert response.status_code == 302, (url, data)
+        assert response["Location"].startswith(f"{reverse('admin:login')}?next="), (url, data)
+    assert snapshot() == before

@@ -199,3 +199,95 @@ def test_drafts_leave_the_cached_public_figures_alone_and_publication_refreshes_
     assert figures_generation() == before
     workflow.approve(action=thai_draft, user=secretariat)
     assert figures_generation() != before
+
+
+# The secretariat's entries and corrections
+
+
+def paper_report(actor) -> FollowUpAction:
+    """An action as the secretariat types it in from a report that came on paper (not saved yet)."""
+    return FollowUpAction(actor=actor, **action_input([], title="Paper report on labour migration").content)
+
+
+def test_an_action_entered_on_behalf_waits_for_review_with_who_entered_it(thailand, secretariat, p15):
+    action = paper_report(thailand)
+    workflow.enter_on_behalf(action=action, user=secretariat, save_related=lambda: action.recommendations.set([p15]))
+    action.refresh_from_db()
+    assert (action.state, action.created_by, action.submitted_by) == ("submitted", secretariat, secretariat)
+    assert list(action.recommendations.all()) == [p15]
+    assert list(FollowUpAction.objects.awaiting_review()) == [action]
+    assert action.history.get().history_change_reason == "Entered by the secretariat"
+    assert not ImplementationStatus.objects.exists()
+
+    workflow.approve(action=action, user=secretariat)
+    assert FollowUpAction.objects.published().get() == action
+    assert ImplementationStatus.objects.get().status == "planned"
+
+
+def test_an_action_already_recorded_is_not_entered_again(thai_draft, secretariat):
+    with pytest.raises(workflow.WorkflowError, match="already recorded"):
+        workflow.enter_on_behalf(action=thai_draft, user=secretariat)
+    thai_draft.refresh_from_db()
+    assert thai_draft.state == "draft"
+
+
+def test_a_published_action_is_corrected_only_with_a_reason_that_its_history_keeps(
+    thai_published, secretariat, thailand, p15, workshop
+):
+    version = thai_published.version
+    thai_published.status = "completed"
+    with pytest.raises(workflow.WorkflowError, match="Say why"):
+        workflow.correct_action(action=thai_published, user=secretariat, version=version, reason="  ")
+    assert FollowUpAction.objects.get().status == "planned"
+
+    p16 = workshop.paragraphs.get(number=16)
+    workflow.correct_action(
+        action=thai_published,
+        user=secretariat,
+        version=version,
+        reason="The ministry's letter says it was adopted.",
+        save_related=lambda: thai_published.recommendations.set([p16]),
+    )
+    stored = FollowUpAction.objects.get()
+    assert (stored.state, stored.status, stored.version, stored.updated_by) == (
+        "published",
+        "completed",
+        version + 1,
+        secretariat,
+    )
+    assert stored.history.first().history_change_reason == "The ministry's letter says it was adopted."
+    # The status moves from the recommendation the action answered before to the one it answers now.
+    assert list(ImplementationStatus.objects.values_list("actor", "paragraph", "status")) == [
+        (thailand.pk, p16.pk, "completed")
+    ]
+
+
+def test_a_draft_is_corrected_without_a_reason(thai_draft, secretariat):
+    thai_draft.title = "National plan on labour migration"
+    workflow.correct_action(action=thai_draft, user=secretariat, version=thai_draft.version)
+    stored = FollowUpAction.objects.get()
+    assert (stored.state, stored.title) == ("draft", "National plan on labour migration")
+    assert stored.history.first().history_change_reason == "Corrected by the secretariat"
+
+
+def test_a_correction_does_not_publish(thai_submitted, secretariat):
+    thai_submitted.publish()
+    with pytest.raises(workflow.WorkflowError, match="leaves the review state as it is"):
+        workflow.correct_action(action=thai_submitted, user=secretariat, version=thai_submitted.version, reason="x")
+    assert not FollowUpAction.objects.published().exists()
+
+
+def test_a_correction_over_someone_elses_change_is_refused(thai_draft, thai_focal_point, secretariat, p15):
+    version = thai_draft.version
+    workflow.edit_action(action=thai_draft, user=thai_focal_point, version=version, data=action_input([p15]))
+    thai_draft.title = "Corrected title"
+    with pytest.raises(workflow.EditConflict):
+        workflow.correct_action(action=thai_draft, user=secretariat, version=version)
+    assert FollowUpAction.objects.get().title == "National action plan on labour migration"
+
+
+def test_deleting_actions_removes_the_statuses_they_gave(thai_published, secretariat):
+    assert ImplementationStatus.objects.exists()
+    workflow.delete_actions(actions=FollowUpAction.objects.all(), user=secretariat)
+    assert not FollowUpAction.objects.exists()
+    assert not ImplementationStatus.objects.exists()
