@@ -96,6 +96,16 @@ def test_sign_in_and_sign_out_are_pages_of_the_site(client, thai_focal_point):
     assert client.post("/accounts/logout/")["Location"] == "/"
 
 
+def test_the_sign_in_page_says_the_one_time_code_is_for_the_secretariat_only(client, db):
+    response = client.get("/accounts/login/")
+    code = response.context["form"]["otp_token"]
+    assert code.label == "One-time code (secretariat only)"
+    assert not code.field.required
+    assert "Focal points leave it empty" in code.help_text
+    page = response.content.decode()
+    assert 'aria-describedby="id_otp_token_helptext"' in page and 'id="id_otp_token_helptext"' in page
+
+
 def test_a_focal_point_changes_their_password_and_stays_on_the_site(client, thai_focal_point):
     client.login(username="somchai", password=PASSWORD)
     response = client.post(
