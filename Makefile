@@ -1,6 +1,9 @@
 # The two commands every new user runs: `make run` and `make test`. See README.md.
 PYTHON ?= python3
 PORT ?= 8000
+# Links in mail (password reset, review notices, reminders) lead to the server `make run` starts,
+# unless DJANGO_SITE_URL names another address.
+DJANGO_SITE_URL ?= http://127.0.0.1:$(PORT)
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
@@ -18,7 +21,7 @@ run: $(VENV)/.run-installed
 	@echo "  Focal point of an actor (THA = Thailand; codes are listed in the admin under Actors):"
 	@echo "                        $(MANAGE) add_focal_point somchai THA --email somchai@example.org"
 	@echo "  Mail (password reset, review notices, reminders) is printed here on the console."
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	DJANGO_SITE_URL='$(DJANGO_SITE_URL)' $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.test-installed
 	$(BIN)/python -m pytest

@@ -15,4 +15,4 @@ class SecurityConfig(AppConfig):
     verbose_name = "Security"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the sign-in audit to django.contrib.auth)
+        from . import checks, signals  # noqa: F401  (registers the deployment check, connects the sign-in audit)

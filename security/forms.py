@@ -33,9 +33,9 @@ class LockoutMixin:
 CODE_HELP = "The six digits your authenticator app shows for APC Tracker."
 
 
-def one_time_code_field(help_text: str = CODE_HELP) -> forms.CharField:
+def one_time_code_field(label: str = "One-time code", help_text: str = CODE_HELP) -> forms.CharField:
     return forms.CharField(
-        label="One-time code",
+        label=label,
         required=False,
         help_text=help_text,
         widget=forms.TextInput(
@@ -52,10 +52,19 @@ class AuthenticatorAppMixin:
 
 
 class SignInForm(LockoutMixin, AuthenticatorAppMixin, OTPAuthenticationFormMixin, AuthenticationForm):
-    """The site's sign-in form: the lockout first, then the password, then for staff a one-time code."""
+    """The site's sign-in form: the lockout first, then the password, then for staff a one-time code.
+
+    Focal points have no authenticator app, so the code field says in its label that it is
+    the secretariat's, and is optional. It stays on the page rather than behind a control
+    that reveals it: the secretariat signs in in one step, screen readers announce the
+    label and its help with the field, and a form sent back with an error needs no state
+    to show it again.
+    """
 
     otp_token = one_time_code_field(
-        help_text="Secretariat only: the six digits your authenticator app shows for APC Tracker."
+        label="One-time code (secretariat only)",
+        help_text="Focal points leave it empty. The secretariat enters the six digits its authenticator app "
+        "shows for APC Tracker.",
     )
 
     def clean(self):

@@ -107,6 +107,12 @@ def test_focal_points_of_actors_that_have_not_reported_get_one_reminder(
     assert len(mailoutbox) == 1
 
 
+def test_a_reminder_links_to_the_sites_address(hld_round, thai_focal_point, mailoutbox, settings):
+    settings.SITE_URL = "http://127.0.0.1:8101"
+    run_reminders("2006-08-25")
+    assert "http://127.0.0.1:8101/my/" in mailoutbox[0].body
+
+
 def test_after_the_due_date_an_overdue_reminder_goes_out_weekly(hld_round, thai_focal_point, mailoutbox):
     run_reminders("2006-09-01")
     run_reminders("2006-09-01")

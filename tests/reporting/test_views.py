@@ -34,11 +34,6 @@ def test_the_sign_in_page_signs_a_focal_point_in_to_their_workspace(client, thai
     assert "My workspace: Thailand" in client.get("/my/").text
 
 
-def test_password_reset_sends_a_link_by_email(client, thai_focal_point, mailoutbox):
-    client.post("/accounts/password_reset/", {"email": "somchai@example.org"})
-    assert len(mailoutbox) == 1 and "/accounts/reset/" in mailoutbox[0].body
-
-
 def test_a_focal_point_logs_an_action_with_a_file_as_a_draft_of_their_actor(thai_client, p15, thailand):
     data = action_form(p15, evidence_file=pdf(), evidence_restricted="on")
     response = thai_client.post("/my/actions/new/", data)
@@ -97,6 +92,12 @@ def test_the_secretariat_returns_with_a_comment_and_the_focal_point_is_told(
     thai_submitted.refresh_from_db()
     assert (thai_submitted.state, thai_submitted.review_comment) == ("returned", "Add the link.")
     assert mailoutbox[0].to == ["somchai@example.org"]
+
+
+def test_the_review_notice_links_to_the_sites_address(secretariat_client, thai_submitted, mailoutbox, settings):
+    settings.SITE_URL = "http://127.0.0.1:8101"
+    secretariat_client.post(f"/review/actions/{thai_submitted.pk}/return/", {"comment": "Add the link."})
+    assert f"http://127.0.0.1:8101/my/actions/{thai_submitted.pk}/" in mailoutbox[0].body
 
 
 def test_returning_without_a_comment_is_refused(secretariat_client, thai_submitted):

@@ -10,14 +10,16 @@ from tests.conftest import PASSWORD, one_time_code
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_the_deployment_check_reports_nothing_with_production_settings():
+def deployment_check(**env: str) -> subprocess.CompletedProcess:
+    """`manage.py check --deploy --fail-level WARNING` with production settings and `env`."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     environment.update(
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="deploy-check-" + "fedcba9876543210" * 4,
         DJANGO_ALLOWED_HOSTS="apc.example.org",
+        **env,
     )
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=environment,
@@ -25,8 +27,18 @@ def test_the_deployment_check_reports_nothing_with_production_settings():
         text=True,
         timeout=60,
     )
+
+
+def test_the_deployment_check_reports_nothing_with_production_settings():
+    result = deployment_check(DJANGO_SITE_URL="https://apc.example.org")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_deployment_check_warns_while_mail_would_link_to_the_server_itself():
+    result = deployment_check()
+    assert result.returncode != 0
+    assert "apc_tracker.W001" in result.stderr and "DJANGO_SITE_URL" in result.stderr
 
 
 def test_pages_send_the_browser_protections(client, db):
