@@ -13,7 +13,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -87,6 +87,16 @@ class FollowUpActionQuerySet(models.QuerySet):
     def awaiting_review(self) -> FollowUpActionQuerySet:
         """New actions submitted, and published ones with a submitted revision."""
         return self.filter(Q(state=ActionState.SUBMITTED) | Q(revisions__state=ActionState.SUBMITTED)).distinct()
+
+    def with_working_copies(self) -> FollowUpActionQuerySet:
+        """Actions whose `working_copy()` reads no more: their open revision, with its submitter, comes in one query."""
+        return self.prefetch_related(
+            Prefetch(
+                "revisions",
+                queryset=ActionRevision.objects.open().select_related("submitted_by"),
+                to_attr="open_revisions",
+            )
+        )
 
 
 class ActionContent(models.Model):
@@ -219,13 +229,27 @@ class FollowUpAction(ActionContent):
         self.state = ActionState.PUBLISHED
         self.published_at = self.published_at or timezone.now()
 
-    def open_revision(self) -> ActionRevision | None:
-        """The edit of this published action that has not been approved yet, if any."""
-        return self.revisions.exclude(state=ActionState.PUBLISHED).first()
+    def working_copy(self) -> ActionContent:
+        """What a focal point edits and submits: the action until published, then its open revision if any.
+
+        Uses the revision loaded by `FollowUpAction.objects.with_working_copies()`, else asks the database.
+        """
+        if self.state != ActionState.PUBLISHED:
+            return self
+        loaded = getattr(self, "open_revisions", None)
+        if loaded is None:
+            return self.revisions.open().first() or self
+        return loaded[0] if loaded else self
 
     def published_timeline(self) -> list:
         """The history of what the public saw: one entry per publication of new content."""
         return list(self.history.filter(state=ActionState.PUBLISHED).order_by("history_date"))
+
+
+class ActionRevisionQuerySet(models.QuerySet):
+    def open(self) -> ActionRevisionQuerySet:
+        """Revisions not approved yet: a published action has at most one."""
+        return self.exclude(state=ActionState.PUBLISHED)
 
 
 class ActionRevision(ActionContent):
@@ -244,6 +268,7 @@ class ActionRevision(ActionContent):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    objects = ActionRevisionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -76,13 +76,6 @@ class ActionInput:
     files: Sequence[tuple[UploadedFile, bool]] = field(default_factory=list)
 
 
-def working_copy(action: FollowUpAction) -> ActionContent:
-    """What a focal point edits and submits: the action until published, then its open revision."""
-    if action.state != ActionState.PUBLISHED:
-        return action
-    return action.open_revision() or action
-
-
 @transaction.atomic
 def create_action(*, actor: Actor, user: AbstractBaseUser, data: ActionInput) -> FollowUpAction:
     """A new draft action of `actor`, with its recommendations, partners, links and files."""
@@ -105,7 +98,7 @@ def edit_action(*, action: FollowUpAction, user: AbstractBaseUser, version: int,
     published content until the secretariat approves it. A submitted action or revision
     cannot be edited: it waits for review.
     """
-    target = working_copy(action)
+    target = action.working_copy()
     if target.state == ActionState.SUBMITTED:
         raise WorkflowError("This action is submitted and waits for review; it can be edited once it is returned.")
     _claim(action, version, data)
@@ -139,7 +132,7 @@ def edit_action(*, action: FollowUpAction, user: AbstractBaseUser, version: int,
 def submit(*, action: FollowUpAction, user: AbstractBaseUser, version: int) -> ActionContent:
     """Send the draft or returned action (or revision) to the secretariat for review."""
     with transaction.atomic():
-        target = working_copy(action)
+        target = action.working_copy()
         if target.state not in (ActionState.DRAFT, ActionState.RETURNED):
             raise WorkflowError(f"Only a draft or a returned action can be submitted; this one is {_state(target)}.")
         _claim(action, version)
@@ -163,7 +156,7 @@ def approve(
         raise WorkflowError(f"{validated_status!r} is not a status.")
     with transaction.atomic():
         action = FollowUpAction.objects.select_for_update().get(pk=action.pk)
-        target = working_copy(action)
+        target = action.working_copy()
         if target.state != ActionState.SUBMITTED:
             raise WorkflowError(f"Only a submitted action can be approved; this one is {_state(target)}.")
         pairs = status_pairs(action)
@@ -195,7 +188,7 @@ def return_for_revision(*, action: FollowUpAction, user: AbstractBaseUser, comme
         raise WorkflowError("Say what needs to change: a returned action needs a comment.")
     with transaction.atomic():
         action = FollowUpAction.objects.select_for_update().get(pk=action.pk)
-        target = working_copy(action)
+        target = action.working_copy()
         if target.state != ActionState.SUBMITTED:
             raise WorkflowError(f"Only a submitted action can be returned; this one is {_state(target)}.")
         target.state = ActionState.RETURNED
@@ -234,7 +227,7 @@ def _claim(action: FollowUpAction, version: int, data: ActionInput | None = None
     claimed = FollowUpAction.objects.filter(pk=action.pk, version=version).update(version=F("version") + 1)
     if not claimed:
         current = FollowUpAction.objects.get(pk=action.pk)
-        raise EditConflict(current, _differences(working_copy(current), data))
+        raise EditConflict(current, _differences(current.working_copy(), data))
     action.version = version + 1
 
 

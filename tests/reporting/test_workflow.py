@@ -105,8 +105,26 @@ def test_editing_a_published_action_keeps_the_public_content_until_the_revision_
     )
     row = ImplementationStatus.objects.get(actor=thailand, paragraph=p15)
     assert (row.status, row.reported_status, row.reported_differs) == ("in_progress", "completed", True)
-    assert thai_published.open_revision() is None
+    assert thai_published.working_copy() == thai_published
     assert "Not in force" in mailoutbox[-1].body
+
+
+def test_the_working_copy_is_the_action_until_published_then_its_open_revision(
+    thai_draft, thai_focal_point, secretariat, p15, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        assert thai_draft.working_copy() is thai_draft
+    workflow.submit(action=thai_draft, user=thai_focal_point, version=thai_draft.version)
+    published = workflow.approve(action=thai_draft, user=secretariat)
+    assert published.working_copy() is published
+    revision = workflow.edit_action(
+        action=published, user=thai_focal_point, version=published.version, data=action_input([p15], title="Act")
+    )
+    assert published.working_copy() == revision
+    loaded = FollowUpAction.objects.with_working_copies().get()
+    with django_assert_num_queries(0):
+        assert loaded.working_copy() == revision
+        assert loaded.working_copy().title == "Act"
 
 
 def test_two_forms_holding_the_same_version_cannot_both_save(thai_draft, thai_focal_point, p15):
