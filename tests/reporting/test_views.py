@@ -1,5 +1,7 @@
 """The workspace and the review queue, each role trying what it may and may not do."""
 
+import html
+
 import pytest
 
 from recommendations.models import EvidenceFile, FocalPoint, FollowUpAction, ImplementationStatus, ReportingRound
@@ -63,6 +65,25 @@ def test_a_bad_form_keeps_what_was_typed_and_says_what_to_fix(thai_client, p15):
     assert "Choose at least one recommendation the action answers." in page
     assert "is not a web address" in page
     assert "Memorandum of understanding on labour cooperation" in page
+    assert not FollowUpAction.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("links", "message"),
+    [
+        (
+            "https://example.org/mou MOU\nhttps://example.org/mou The MOU again",
+            "Line 2: 'https://example.org/mou' is already listed",
+        ),
+        ("https://example.org/" + "a" * 1000, "Line 1: the address is longer than 1000 characters."),
+        ("https://example.org/mou " + "MOU " * 80, "Line 1: the label is longer than 300 characters."),
+    ],
+    ids=["address twice", "long address", "long label"],
+)
+def test_links_the_database_cannot_hold_are_refused_with_a_message(thai_client, p15, links, message):
+    response = thai_client.post("/my/actions/new/", action_form(p15, evidence_links=links))
+    assert response.status_code == 200
+    assert message in html.unescape(response.text)
     assert not FollowUpAction.objects.exists()
 
 
