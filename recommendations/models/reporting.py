@@ -262,7 +262,6 @@ class ActionRevision(ActionContent):
     action = models.ForeignKey(FollowUpAction, on_delete=models.CASCADE, related_name="revisions")
     partners = models.ManyToManyField(Actor, blank=True, related_name="+")
     recommendations = models.ManyToManyField(Paragraph, related_name="+")
-    evidence_links = models.JSONField(default=list, blank=True, help_text="[{url, label}] replacing the action's.")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -313,13 +312,33 @@ class ActionRecommendation(models.Model):
 
 
 class EvidenceLink(models.Model):
-    action = models.ForeignKey(FollowUpAction, on_delete=models.CASCADE, related_name="evidence_links")
+    """A web address that shows an action's published content, or a revision's proposed one.
+
+    A link belongs to an action or to a revision, never both: the public reads only the
+    action's, and approving a revision replaces them with copies of the revision's.
+    """
+
+    action = models.ForeignKey(
+        FollowUpAction, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence_links"
+    )
+    revision = models.ForeignKey(
+        ActionRevision, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence_links"
+    )
     url = models.URLField("address", max_length=1000)
     label = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["pk"]
-        constraints = [models.UniqueConstraint(fields=["action", "url"], name="evidence_link_unique_per_action")]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "url"], name="evidence_link_unique_per_action"),
+            models.UniqueConstraint(fields=["revision", "url"], name="evidence_link_unique_per_revision"),
+            models.CheckConstraint(
+                condition=(
+                    Q(action__isnull=False, revision__isnull=True) | Q(action__isnull=True, revision__isnull=False)
+                ),
+                name="evidence_link_of_action_or_revision",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.label or self.url

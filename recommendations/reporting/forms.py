@@ -80,13 +80,8 @@ class ActionForm(forms.Form):
         initial = {name: getattr(content, name) for name in CONTENT_FIELDS}
         initial["recommendations"] = list(content.recommendations.all())
         initial["partners"] = list(content.partners.all())
-        links = content.evidence_links
-        pairs = (
-            [(link["url"], link.get("label", "")) for link in links]
-            if isinstance(links, list)
-            else links.values_list("url", "label")
-        )
-        initial["evidence_links"] = "\n".join(f"{url} {label}".strip() for url, label in pairs)
+        links = content.evidence_links.values_list("url", "label")
+        initial["evidence_links"] = "\n".join(f"{url} {label}".strip() for url, label in links)
         return initial
 
     def clean_evidence_links(self) -> list[tuple[str, str]]:

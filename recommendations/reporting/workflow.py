@@ -106,26 +106,19 @@ def edit_action(*, action: FollowUpAction, user: AbstractBaseUser, version: int,
         target = ActionRevision(action=action, created_by=user)
     for name, value in data.content.items():
         setattr(target, name, value)
-    partners = [partner for partner in data.partners if partner != action.actor]
-    if target is not action:  # the action's own version was taken by _claim
+    if target is action:
+        target.updated_by = user
+        target.full_clean()
+    else:
+        # The action's own version was taken by _claim; a revision counts its own saves.
         target.version = target.version + 1 if target.pk else 1
-    if isinstance(target, ActionRevision):
-        target.evidence_links = [{"url": url, "label": label} for url, label in data.links]
         target.full_clean(exclude=["action"])
-        target._change_reason = "Edited"
-        target.save()
-        target.recommendations.set(data.recommendations)
-        target.partners.set(partners)
-        _add_files(action, target, data.files, user)
-        return target
-    target.updated_by = user
-    target.full_clean()
     target._change_reason = "Edited"
     target.save()
     target.recommendations.set(data.recommendations)
-    target.partners.set(partners)
+    target.partners.set([partner for partner in data.partners if partner != action.actor])
     _replace_links(target, data.links)
-    _add_files(target, None, data.files, user)
+    _add_files(action, None if target is action else target, data.files, user)
     return target
 
 
@@ -261,12 +254,14 @@ def _apply_revision(action: FollowUpAction, revision: ActionRevision) -> None:
         setattr(action, name, getattr(revision, name))
     action.recommendations.set(revision.recommendations.all())
     action.partners.set(revision.partners.all())
-    _replace_links(action, [(link["url"], link.get("label", "")) for link in revision.evidence_links])
+    _replace_links(action, revision.evidence_links.values_list("url", "label"))
 
 
-def _replace_links(action: FollowUpAction, links: Sequence[tuple[str, str]]) -> None:
-    action.evidence_links.all().delete()
-    EvidenceLink.objects.bulk_create(EvidenceLink(action=action, url=url, label=label) for url, label in links)
+def _replace_links(content: ActionContent, links: Iterable[tuple[str, str]]) -> None:
+    """Make (url, label) `links` the evidence links of the action or revision, in their order."""
+    owner = {content.evidence_links.field.name: content}  # `action` or `revision`, whichever `content` is
+    content.evidence_links.all().delete()
+    EvidenceLink.objects.bulk_create(EvidenceLink(**owner, url=url, label=label) for url, label in links)
 
 
 def _add_files(

@@ -4,7 +4,14 @@ import html
 
 import pytest
 
-from recommendations.models import EvidenceFile, FocalPoint, FollowUpAction, ImplementationStatus, ReportingRound
+from recommendations.models import (
+    EvidenceFile,
+    EvidenceLink,
+    FocalPoint,
+    FollowUpAction,
+    ImplementationStatus,
+    ReportingRound,
+)
 from recommendations.reporting import workflow
 
 from ..conftest import PASSWORD, action_form, sign_in_with_second_factor
@@ -185,6 +192,16 @@ def test_editing_a_published_action_shows_the_public_version_until_approval(thai
     assert FollowUpAction.objects.published().get().title == thai_published.title
     page = thai_client.get(f"/my/actions/{thai_published.pk}/").text
     assert "Updated title" in page and "What the public sees now" in page
+
+
+def test_the_form_of_an_edit_under_way_shows_the_edits_links_not_the_published_ones(thai_client, thai_published, p15):
+    EvidenceLink.objects.create(action=thai_published, url="https://example.org/plan", label="The plan")
+    url = f"/my/actions/{thai_published.pk}/edit/"
+    assert thai_client.get(url).context["form"]["evidence_links"].value() == "https://example.org/plan The plan"
+    links = "https://example.org/act The act\nhttps://example.org/gazette"
+    thai_client.post(url, action_form(p15, evidence_links=links, version=thai_published.version))
+    assert list(thai_published.evidence_links.values_list("url", flat=True)) == ["https://example.org/plan"]
+    assert thai_client.get(url).context["form"]["evidence_links"].value() == links
 
 
 def make_actions(actor, user, paragraph, count, *, submit=False):
