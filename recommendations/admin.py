@@ -282,7 +282,10 @@ class ActionRecommendationEditInline(admin.TabularInline):
 
 
 class EvidenceLinkInline(admin.TabularInline):
+    """Without the owner fields: a link belongs to the action or revision of the page, never to both."""
+
     model = EvidenceLink
+    fields = ["url", "label"]
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     extra = 1
 
@@ -473,6 +476,7 @@ class ActionRevisionAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "action__title", "action__actor__code"]
     readonly_fields = ["action", "state", "submitted_at", "submitted_by", "reviewed_at", "reviewed_by", "version"]
     autocomplete_fields = ["partners", "recommendations"]
+    inlines = [EvidenceLinkInline]
 
 
 @admin.register(ReportingRound)

@@ -677,6 +677,29 @@ def test_database_refuses_a_second_open_revision_but_keeps_approved_ones(action)
     assert ActionRevision.objects.count() == 2
 
 
+def new_revision(action: FollowUpAction) -> ActionRevision:
+    return ActionRevision.objects.create(action=action, title="Plan", status="planned", status_as_of=JUNE_1)
+
+
+def test_database_refuses_the_same_evidence_link_twice_on_a_revision(action):
+    revision, url = new_revision(action), "https://www.ratchakitcha.soc.go.th/example"
+    EvidenceLink.objects.create(revision=revision, url=url, label="Royal Gazette")
+    with refused_by_database("evidence_link_unique_per_revision"):
+        EvidenceLink.objects.create(revision=revision, url=url, label="The same notice again")
+    assert EvidenceLink.objects.filter(revision=revision).count() == 1
+
+    EvidenceLink.objects.create(action=action, url=url)
+    assert EvidenceLink.objects.filter(url=url).count() == 2
+
+
+@pytest.mark.parametrize("both", [False, True], ids=["neither", "both"])
+def test_database_refuses_an_evidence_link_of_neither_or_both_an_action_and_its_revision(action, both):
+    owners = {"action": action, "revision": new_revision(action)} if both else {}
+    with refused_by_database("evidence_link_of_action_or_revision"):
+        EvidenceLink.objects.create(**owners, url="https://www.ratchakitcha.soc.go.th/example")
+    assert not EvidenceLink.objects.exists()
+
+
 def test_database_refuses_an_evidence_file_without_a_name(action):
     with refused_by_database("evidence_file_name_not_empty"):
         EvidenceFile.objects.create(

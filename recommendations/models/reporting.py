@@ -13,7 +13,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -87,6 +87,16 @@ class FollowUpActionQuerySet(models.QuerySet):
     def awaiting_review(self) -> FollowUpActionQuerySet:
         """New actions submitted, and published ones with a submitted revision."""
         return self.filter(Q(state=ActionState.SUBMITTED) | Q(revisions__state=ActionState.SUBMITTED)).distinct()
+
+    def with_working_copies(self) -> FollowUpActionQuerySet:
+        """Actions whose `working_copy()` reads no more: their open revision, with its submitter, comes in one query."""
+        return self.prefetch_related(
+            Prefetch(
+                "revisions",
+                queryset=ActionRevision.objects.open().select_related("submitted_by"),
+                to_attr="open_revisions",
+            )
+        )
 
 
 class ActionContent(models.Model):
@@ -219,13 +229,27 @@ class FollowUpAction(ActionContent):
         self.state = ActionState.PUBLISHED
         self.published_at = self.published_at or timezone.now()
 
-    def open_revision(self) -> ActionRevision | None:
-        """The edit of this published action that has not been approved yet, if any."""
-        return self.revisions.exclude(state=ActionState.PUBLISHED).first()
+    def working_copy(self) -> ActionContent:
+        """What a focal point edits and submits: the action until published, then its open revision if any.
+
+        Uses the revision loaded by `FollowUpAction.objects.with_working_copies()`, else asks the database.
+        """
+        if self.state != ActionState.PUBLISHED:
+            return self
+        loaded = getattr(self, "open_revisions", None)
+        if loaded is None:
+            return self.revisions.open().first() or self
+        return loaded[0] if loaded else self
 
     def published_timeline(self) -> list:
         """The history of what the public saw: one entry per publication of new content."""
         return list(self.history.filter(state=ActionState.PUBLISHED).order_by("history_date"))
+
+
+class ActionRevisionQuerySet(models.QuerySet):
+    def open(self) -> ActionRevisionQuerySet:
+        """Revisions not approved yet: a published action has at most one."""
+        return self.exclude(state=ActionState.PUBLISHED)
 
 
 class ActionRevision(ActionContent):
@@ -238,12 +262,12 @@ class ActionRevision(ActionContent):
     action = models.ForeignKey(FollowUpAction, on_delete=models.CASCADE, related_name="revisions")
     partners = models.ManyToManyField(Actor, blank=True, related_name="+")
     recommendations = models.ManyToManyField(Paragraph, related_name="+")
-    evidence_links = models.JSONField(default=list, blank=True, help_text="[{url, label}] replacing the action's.")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    objects = ActionRevisionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -288,13 +312,33 @@ class ActionRecommendation(models.Model):
 
 
 class EvidenceLink(models.Model):
-    action = models.ForeignKey(FollowUpAction, on_delete=models.CASCADE, related_name="evidence_links")
+    """A web address that shows an action's published content, or a revision's proposed one.
+
+    A link belongs to an action or to a revision, never both: the public reads only the
+    action's, and approving a revision replaces them with copies of the revision's.
+    """
+
+    action = models.ForeignKey(
+        FollowUpAction, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence_links"
+    )
+    revision = models.ForeignKey(
+        ActionRevision, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence_links"
+    )
     url = models.URLField("address", max_length=1000)
     label = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["pk"]
-        constraints = [models.UniqueConstraint(fields=["action", "url"], name="evidence_link_unique_per_action")]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "url"], name="evidence_link_unique_per_action"),
+            models.UniqueConstraint(fields=["revision", "url"], name="evidence_link_unique_per_revision"),
+            models.CheckConstraint(
+                condition=(
+                    Q(action__isnull=False, revision__isnull=True) | Q(action__isnull=True, revision__isnull=False)
+                ),
+                name="evidence_link_of_action_or_revision",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.label or self.url

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from ..models import ActionContent, Actor, FollowUpAction, Paragraph, Status
+from ..models import ActionContent, Actor, EvidenceLink, FollowUpAction, Paragraph, Status
 from .uploads import ACCEPTED, validate_evidence_file
 from .workflow import CONTENT_FIELDS, ActionInput
 
@@ -80,26 +80,31 @@ class ActionForm(forms.Form):
         initial = {name: getattr(content, name) for name in CONTENT_FIELDS}
         initial["recommendations"] = list(content.recommendations.all())
         initial["partners"] = list(content.partners.all())
-        links = content.evidence_links
-        pairs = (
-            [(link["url"], link.get("label", "")) for link in links]
-            if isinstance(links, list)
-            else links.values_list("url", "label")
-        )
-        initial["evidence_links"] = "\n".join(f"{url} {label}".strip() for url, label in pairs)
+        links = content.evidence_links.values_list("url", "label")
+        initial["evidence_links"] = "\n".join(f"{url} {label}".strip() for url, label in links)
         return initial
 
     def clean_evidence_links(self) -> list[tuple[str, str]]:
+        """(url, label) pairs, each address once and each fitting its column, as the database requires."""
         links, validate = [], URLValidator(schemes=["http", "https"])
+        longest_url = EvidenceLink._meta.get_field("url").max_length
+        longest_label = EvidenceLink._meta.get_field("label").max_length
         for number, line in enumerate(self.cleaned_data["evidence_links"].splitlines(), start=1):
             if not line.strip():
                 continue
             url, _, label = line.strip().partition(" ")
+            label = label.strip()
             try:
                 validate(url)
             except ValidationError:
                 raise ValidationError(f"Line {number}: {url!r} is not a web address (http:// or https://).") from None
-            links.append((url, label.strip()))
+            if len(url) > longest_url:
+                raise ValidationError(f"Line {number}: the address is longer than {longest_url} characters.")
+            if len(label) > longest_label:
+                raise ValidationError(f"Line {number}: the label is longer than {longest_label} characters.")
+            if url in (listed for listed, _ in links):
+                raise ValidationError(f"Line {number}: {url!r} is already listed; give each address once.")
+            links.append((url, label))
         return links
 
     def clean_evidence_file(self):

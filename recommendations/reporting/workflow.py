@@ -79,13 +79,6 @@ class ActionInput:
     files: Sequence[tuple[UploadedFile, bool]] = field(default_factory=list)
 
 
-def working_copy(action: FollowUpAction) -> ActionContent:
-    """What a focal point edits and submits: the action until published, then its open revision."""
-    if action.state != ActionState.PUBLISHED:
-        return action
-    return action.open_revision() or action
-
-
 @transaction.atomic
 def create_action(*, actor: Actor, user: AbstractBaseUser, data: ActionInput) -> FollowUpAction:
     """A new draft action of `actor`, with its recommendations, partners, links and files."""
@@ -108,7 +101,7 @@ def edit_action(*, action: FollowUpAction, user: AbstractBaseUser, version: int,
     published content until the secretariat approves it. A submitted action or revision
     cannot be edited: it waits for review.
     """
-    target = working_copy(action)
+    target = action.working_copy()
     if target.state == ActionState.SUBMITTED:
         raise WorkflowError("This action is submitted and waits for review; it can be edited once it is returned.")
     _claim(action, version, data)
@@ -116,33 +109,26 @@ def edit_action(*, action: FollowUpAction, user: AbstractBaseUser, version: int,
         target = ActionRevision(action=action, created_by=user)
     for name, value in data.content.items():
         setattr(target, name, value)
-    partners = [partner for partner in data.partners if partner != action.actor]
-    if target is not action:  # the action's own version was taken by _claim
+    if target is action:
+        target.updated_by = user
+        target.full_clean()
+    else:
+        # The action's own version was taken by _claim; a revision counts its own saves.
         target.version = target.version + 1 if target.pk else 1
-    if isinstance(target, ActionRevision):
-        target.evidence_links = [{"url": url, "label": label} for url, label in data.links]
         target.full_clean(exclude=["action"])
-        target._change_reason = "Edited"
-        target.save()
-        target.recommendations.set(data.recommendations)
-        target.partners.set(partners)
-        _add_files(action, target, data.files, user)
-        return target
-    target.updated_by = user
-    target.full_clean()
     target._change_reason = "Edited"
     target.save()
     target.recommendations.set(data.recommendations)
-    target.partners.set(partners)
+    target.partners.set([partner for partner in data.partners if partner != action.actor])
     _replace_links(target, data.links)
-    _add_files(target, None, data.files, user)
+    _add_files(action, None if target is action else target, data.files, user)
     return target
 
 
 def submit(*, action: FollowUpAction, user: AbstractBaseUser, version: int) -> ActionContent:
     """Send the draft or returned action (or revision) to the secretariat for review."""
     with transaction.atomic():
-        target = working_copy(action)
+        target = action.working_copy()
         if target.state not in (ActionState.DRAFT, ActionState.RETURNED):
             raise WorkflowError(f"Only a draft or a returned action can be submitted; this one is {_state(target)}.")
         _claim(action, version)
@@ -166,7 +152,7 @@ def approve(
         raise WorkflowError(f"{validated_status!r} is not a status.")
     with transaction.atomic():
         action = FollowUpAction.objects.select_for_update().get(pk=action.pk)
-        target = working_copy(action)
+        target = action.working_copy()
         if target.state != ActionState.SUBMITTED:
             raise WorkflowError(f"Only a submitted action can be approved; this one is {_state(target)}.")
         pairs = status_pairs(action)
@@ -198,7 +184,7 @@ def return_for_revision(*, action: FollowUpAction, user: AbstractBaseUser, comme
         raise WorkflowError("Say what needs to change: a returned action needs a comment.")
     with transaction.atomic():
         action = FollowUpAction.objects.select_for_update().get(pk=action.pk)
-        target = working_copy(action)
+        target = action.working_copy()
         if target.state != ActionState.SUBMITTED:
             raise WorkflowError(f"Only a submitted action can be returned; this one is {_state(target)}.")
         target.state = ActionState.RETURNED
@@ -309,7 +295,7 @@ def _claim(action: FollowUpAction, version: int, data: ActionInput | None = None
     claimed = FollowUpAction.objects.filter(pk=action.pk, version=version).update(version=F("version") + 1)
     if not claimed:
         current = FollowUpAction.objects.get(pk=action.pk)
-        raise EditConflict(current, _differences(working_copy(current), data))
+        raise EditConflict(current, _differences(current.working_copy(), data))
     action.version = version + 1
 
 
@@ -343,12 +329,14 @@ def _apply_revision(action: FollowUpAction, revision: ActionRevision) -> None:
         setattr(action, name, getattr(revision, name))
     action.recommendations.set(revision.recommendations.all())
     action.partners.set(revision.partners.all())
-    _replace_links(action, [(link["url"], link.get("label", "")) for link in revision.evidence_links])
+    _replace_links(action, revision.evidence_links.values_list("url", "label"))
 
 
-def _replace_links(action: FollowUpAction, links: Sequence[tuple[str, str]]) -> None:
-    action.evidence_links.all().delete()
-    EvidenceLink.objects.bulk_create(EvidenceLink(action=action, url=url, label=label) for url, label in links)
+def _replace_links(content: ActionContent, links: Iterable[tuple[str, str]]) -> None:
+    """Make (url, label) `links` the evidence links of the action or revision, in their order."""
+    owner = {content.evidence_links.field.name: content}  # `action` or `revision`, whichever `content` is
+    content.evidence_links.all().delete()
+    EvidenceLink.objects.bulk_create(EvidenceLink(**owner, url=url, label=label) for url, label in links)
 
 
 def _add_files(

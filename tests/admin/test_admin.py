@@ -14,7 +14,9 @@ from django.utils import timezone
 from recommendations.models import (
     ActionPartner,
     ActionRecommendation,
+    ActionRevision,
     Actor,
+    EvidenceLink,
     FocalPoint,
     FollowUpAction,
     ImplementationStatus,
@@ -438,6 +440,21 @@ def test_editing_an_action_in_the_admin_records_who_and_updates_the_derived_stat
         ("AUS", "completed", datetime.date(2006, 8, 1)),
         ("THA", "completed", datetime.date(2006, 8, 1)),
     ]
+
+
+def test_an_action_and_its_revision_each_show_and_take_their_own_evidence_links(admin_client, action, paragraph_13):
+    revision = ActionRevision.objects.create(action=action, title="Amended", status="completed", status_as_of=JUNE_1)
+    revision.recommendations.set([paragraph_13])
+    EvidenceLink.objects.create(action=action, url="https://example.org/published")
+    url = admin_url("actionrevision", "change", revision.pk)
+    data = {**form_data(admin_client.get(url)), "evidence_links-0-url": "https://example.org/proposed"}
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, form_errors(response)
+    assert list(revision.evidence_links.values_list("url", flat=True)) == ["https://example.org/proposed"]
+    assert list(action.evidence_links.values_list("url", flat=True)) == ["https://example.org/published"]
+    page = admin_client.get(admin_url("followupaction", "change", action.pk)).content.decode()
+    assert "https://example.org/published" in page
+    assert "https://example.org/proposed" not in page
 
 
 def test_deleting_actions_from_the_changelist_removes_their_derived_statuses(admin_client, action, paragraph_13):

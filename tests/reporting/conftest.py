@@ -32,8 +32,9 @@ def p15(workshop) -> Paragraph:
     return workshop.paragraphs.get(number=15)
 
 
-def action_input(recommendations, **content) -> workflow.ActionInput:
+def action_input(recommendations, links=(), **content) -> workflow.ActionInput:
     return workflow.ActionInput(
+        links=links,
         content={
             "title": "National action plan on labour migration",
             "description": "",

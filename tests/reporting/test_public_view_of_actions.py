@@ -45,6 +45,29 @@ def test_the_public_timeline_lists_each_publication_and_an_edit_under_review_sta
     assert "published “National action plan adopted”, completed" in page
 
 
+def test_the_links_of_an_edit_under_review_reach_the_public_pages_and_exports_only_once_approved(
+    client, thai_published, thai_focal_point, secretariat, p15
+):
+    data = action_input([p15], [("https://example.org/labour-act", "Labour act")])
+    workflow.edit_action(action=thai_published, user=thai_focal_point, version=thai_published.version, data=data)
+    thai_published.refresh_from_db()
+    workflow.submit(action=thai_published, user=thai_focal_point, version=thai_published.version)
+    pages = [f"/actions/{thai_published.pk}/", "/actors/THA/", p15.get_absolute_url(), "/actions/export.json"]
+
+    def showing_the_link():
+        return [page for page in pages if "https://example.org/labour-act" in fetched(client, page)]
+
+    assert showing_the_link() == []
+    workflow.approve(action=thai_published, user=secretariat)
+    assert showing_the_link() == pages
+
+
+def fetched(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return b"".join(response.streaming_content if response.streaming else [response.content]).decode()
+
+
 @pytest.mark.parametrize("fixture", ["thai_draft", "thai_submitted"])
 def test_an_unpublished_action_has_no_public_page(client, thai_focal_point, request, fixture):
     action = request.getfixturevalue(fixture)

@@ -1,8 +1,17 @@
 """The workspace and the review queue, each role trying what it may and may not do."""
 
+import html
+
 import pytest
 
-from recommendations.models import EvidenceFile, FocalPoint, FollowUpAction, ImplementationStatus, ReportingRound
+from recommendations.models import (
+    EvidenceFile,
+    EvidenceLink,
+    FocalPoint,
+    FollowUpAction,
+    ImplementationStatus,
+    ReportingRound,
+)
 from recommendations.reporting import workflow
 
 from ..conftest import PASSWORD, action_form, sign_in_with_second_factor
@@ -58,6 +67,25 @@ def test_a_bad_form_keeps_what_was_typed_and_says_what_to_fix(thai_client, p15):
     assert "Choose at least one recommendation the action answers." in page
     assert "is not a web address" in page
     assert "Memorandum of understanding on labour cooperation" in page
+    assert not FollowUpAction.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("links", "message"),
+    [
+        (
+            "https://example.org/mou MOU\nhttps://example.org/mou The MOU again",
+            "Line 2: 'https://example.org/mou' is already listed",
+        ),
+        ("https://example.org/" + "a" * 1000, "Line 1: the address is longer than 1000 characters."),
+        ("https://example.org/mou " + "MOU " * 80, "Line 1: the label is longer than 300 characters."),
+    ],
+    ids=["address twice", "long address", "long label"],
+)
+def test_links_the_database_cannot_hold_are_refused_with_a_message(thai_client, p15, links, message):
+    response = thai_client.post("/my/actions/new/", action_form(p15, evidence_links=links))
+    assert response.status_code == 200
+    assert message in html.unescape(response.text)
     assert not FollowUpAction.objects.exists()
 
 
@@ -198,6 +226,16 @@ def test_editing_a_published_action_shows_the_public_version_until_approval(thai
     assert FollowUpAction.objects.published().get().title == thai_published.title
     page = thai_client.get(f"/my/actions/{thai_published.pk}/").text
     assert "Updated title" in page and "What the public sees now" in page
+
+
+def test_the_form_of_an_edit_under_way_shows_the_edits_links_not_the_published_ones(thai_client, thai_published, p15):
+    EvidenceLink.objects.create(action=thai_published, url="https://example.org/plan", label="The plan")
+    url = f"/my/actions/{thai_published.pk}/edit/"
+    assert thai_client.get(url).context["form"]["evidence_links"].value() == "https://example.org/plan The plan"
+    links = "https://example.org/act The act\nhttps://example.org/gazette"
+    thai_client.post(url, action_form(p15, evidence_links=links, version=thai_published.version))
+    assert list(thai_published.evidence_links.values_list("url", flat=True)) == ["https://example.org/plan"]
+    assert thai_client.get(url).context["form"]["evidence_links"].value() == links
 
 
 def make_actions(actor, user, paragraph, count, *, submit=False):

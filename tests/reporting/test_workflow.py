@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
 
-from recommendations.models import ActionRevision, FollowUpAction, ImplementationStatus
+from recommendations.models import ActionRevision, EvidenceLink, FollowUpAction, ImplementationStatus
 from recommendations.progress.freshness import figures_generation
 from recommendations.reporting import workflow
 
@@ -105,8 +105,60 @@ def test_editing_a_published_action_keeps_the_public_content_until_the_revision_
     )
     row = ImplementationStatus.objects.get(actor=thailand, paragraph=p15)
     assert (row.status, row.reported_status, row.reported_differs) == ("in_progress", "completed", True)
-    assert thai_published.open_revision() is None
+    assert thai_published.working_copy() == thai_published
     assert "Not in force" in mailoutbox[-1].body
+
+
+def test_the_working_copy_is_the_action_until_published_then_its_open_revision(
+    thai_draft, thai_focal_point, secretariat, p15, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        assert thai_draft.working_copy() is thai_draft
+    workflow.submit(action=thai_draft, user=thai_focal_point, version=thai_draft.version)
+    published = workflow.approve(action=thai_draft, user=secretariat)
+    assert published.working_copy() is published
+    revision = workflow.edit_action(
+        action=published, user=thai_focal_point, version=published.version, data=action_input([p15], title="Act")
+    )
+    assert published.working_copy() == revision
+    loaded = FollowUpAction.objects.with_working_copies().get()
+    with django_assert_num_queries(0):
+        assert loaded.working_copy() == revision
+        assert loaded.working_copy().title == "Act"
+
+
+PLAN = ("https://example.org/plan", "The plan")
+ACT = ("https://example.org/act", "The act")
+GAZETTE = ("https://example.org/gazette", "")
+
+
+def links(content) -> list[tuple[str, str]]:
+    return list(content.evidence_links.values_list("url", "label"))
+
+
+def test_an_edit_of_a_published_action_keeps_its_links_as_rows_until_approval_copies_them(
+    thai_draft, thai_focal_point, secretariat, p15
+):
+    workflow.edit_action(
+        action=thai_draft, user=thai_focal_point, version=thai_draft.version, data=action_input([p15], [PLAN])
+    )
+    workflow.submit(action=thai_draft, user=thai_focal_point, version=thai_draft.version)
+    action = workflow.approve(action=thai_draft, user=secretariat)
+
+    revision = workflow.edit_action(
+        action=action, user=thai_focal_point, version=action.version, data=action_input([p15], [ACT, PLAN])
+    )
+    assert list(EvidenceLink.objects.filter(revision=revision, action=None).values_list("url", "label")) == [ACT, PLAN]
+    revision = workflow.edit_action(
+        action=action, user=thai_focal_point, version=action.version, data=action_input([p15], [ACT, GAZETTE])
+    )
+    assert links(revision) == [ACT, GAZETTE]
+    assert links(action) == [PLAN]
+
+    workflow.submit(action=action, user=thai_focal_point, version=action.version)
+    workflow.approve(action=action, user=secretariat)
+    assert links(action) == [ACT, GAZETTE]
+    assert links(revision) == [ACT, GAZETTE]
 
 
 def test_two_forms_holding_the_same_version_cannot_both_save(thai_draft, thai_focal_point, p15):

@@ -20,7 +20,7 @@ from ...models import ActionState, FollowUpAction, ReportingRound, Status
 from .. import rounds, workflow
 from ..access import get_action_for_user
 from ..forms import ApproveForm, BulkApproveForm, ReturnForm, ReviewForm
-from .workspace import action_context, with_open_revisions, working
+from .workspace import action_context
 
 OVERDUE_AFTER = datetime.timedelta(days=14)
 STALE_AFTER = datetime.timedelta(days=180)
@@ -59,11 +59,15 @@ def queue(request: HttpRequest) -> HttpResponse:
     if show not in FILTERS:
         messages.warning(request, f"There is no filter {show!r}; showing everything waiting for review.")
         show = ""
-    actions = with_open_revisions(
-        _queue(show).select_related("actor", "submitted_by").prefetch_related("recommendations__meeting")
-    ).order_by("submitted_at", "pk")
+    actions = (
+        _queue(show)
+        .with_working_copies()
+        .select_related("actor", "submitted_by")
+        .prefetch_related("recommendations__meeting")
+        .order_by("submitted_at", "pk")
+    )
     context = {
-        "rows": [(action, working(action)) for action in actions],
+        "rows": [(action, action.working_copy()) for action in actions],
         "show": show,
         "filters": FILTERS.items(),
         "rounds": ReportingRound.objects.select_related("meeting"),

@@ -7,7 +7,7 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
@@ -21,22 +21,6 @@ from ..access import SignInRequired, get_action_for_user, get_evidence_file_for_
 from ..forms import ActionForm
 
 logger = logging.getLogger(__name__)
-
-
-def with_open_revisions(queryset):
-    """Actions with `open_revisions` (0 or 1 item) loaded, for `working_state`."""
-    return queryset.prefetch_related(
-        Prefetch(
-            "revisions",
-            queryset=ActionRevision.objects.exclude(state=ActionState.PUBLISHED).select_related("submitted_by"),
-            to_attr="open_revisions",
-        )
-    )
-
-
-def working(action: FollowUpAction):
-    """The working copy of an action loaded by `with_open_revisions`."""
-    return action.open_revisions[0] if action.open_revisions else action
 
 
 @require_safe
@@ -55,10 +39,13 @@ def home(request: HttpRequest) -> HttpResponse:
         .order_by("-addressed", "meeting__start_date", "number")
     )
     statuses = {row.paragraph_id: row for row in ImplementationStatus.objects.filter(actor=actor)}
-    actions = with_open_revisions(
-        FollowUpAction.objects.filter(actor=actor).prefetch_related("recommendations").order_by("-updated_at")
+    actions = (
+        FollowUpAction.objects.filter(actor=actor)
+        .with_working_copies()
+        .prefetch_related("recommendations")
+        .order_by("-updated_at")
     )
-    rows = [(action, working(action)) for action in actions]
+    rows = [(action, action.working_copy()) for action in actions]
     context = {
         "actor": actor,
         "recommendations": [(paragraph, statuses.get(paragraph.pk)) for paragraph in paragraphs],
@@ -93,7 +80,7 @@ def action_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_action_for_user(request, pk, purpose="report")
-    copy = workflow.working_copy(action)
+    copy = action.working_copy()
     if request.method != "POST":
         form = ActionForm(initial={**ActionForm.initial_from(copy), "version": action.version}, actor=action.actor)
         return render(request, "reporting/action_form.html", {"form": form, "actor": action.actor, "action": action})
@@ -129,7 +116,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def action_context(action: FollowUpAction) -> dict:
     """What the focal point's and the reviewer's pages of an action show."""
-    copy = workflow.working_copy(action)
+    copy = action.working_copy()
     history = [
         *action.history.select_related("history_user"),
         *ActionRevision.history.filter(action_id=action.pk).select_related("history_user"),
