@@ -163,11 +163,16 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "security.middleware.SessionExpiryMiddleware",
+    "security.middleware.NoStoreMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
+
+# The signed-in parts of the site (the workspace, the review pages, the admin) and signing in,
+# out and resetting a password: no cache stores their pages, even those sent to visitors.
+NO_STORE_PATHS = ("/my/", "/review/", "/admin/", "/accounts/")
 
 ROOT_URLCONF = "apc_tracker.urls"
 
