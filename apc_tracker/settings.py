@@ -321,10 +321,12 @@ LOGGING = {
         },
         "text": {"()": "security.log_format.TextFormatter", "fmt": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
+    "filters": {"client_errors_without_traceback": {"()": "apc_tracker.errors.ClientErrorsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "security": {"level": "INFO"},
+        "django.request": {"filters": ["client_errors_without_traceback"]},
         # Axes's own lines repeat the security log's failures and lockouts, with the username
         # and address masked; only its errors are worth a line.
         "axes": {"level": "ERROR"},
