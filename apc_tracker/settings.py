@@ -6,6 +6,7 @@ with DJANGO_DEBUG off the app refuses to start without a real DJANGO_SECRET_KEY.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -100,11 +101,38 @@ SILENCED_SYSTEM_CHECKS = [
     # HSTS preloading binds the whole domain to HTTPS for years: the domain's owner opts in
     # with DJANGO_SECURE_HSTS_PRELOAD=1 once every subdomain serves HTTPS.
     "security.W021",
+    # Axes's middleware would replace a locked sign-in's page with its own; the sign-in forms
+    # say on the form itself until when the lock holds (security/forms.py), as axes allows.
+    "axes.W002",
 ]
 
 # How many proxies in front of the app append to X-Forwarded-For; 0 trusts only the socket's
 # address. The security log and sign-in protection use the client address this gives.
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+
+# Sign-in protection: django-axes records sign-ins and refuses locked ones; its own rule is one
+# username from one address, and security/lockout.py adds the username's and the address's.
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked sign-in is refused before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "security.lockout.SignInLimits"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+# A success forgets the failures of that username from that address only: a sprayer who signs
+# in to an account of their own does not wipe their address's count.
+AXES_RESET_ON_SUCCESS = True
+# A refused sign-in is not a failure: a lock ends when the sign-in page said it would.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The per-username and per-address rules count these, one row per failure.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_CLIENT_IP_CALLABLE = "security.audit.client_address"
+AXES_USERNAME_CALLABLE = "security.lockout.folded_username"
+# Axes keeps the submitted form of each failure for the admin: never a password, a one-time
+# code or a CSRF token, nor the username and address outside their own columns.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 
@@ -120,6 +148,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "axes",
     "simple_history",
     "recommendations",
     "security",
@@ -134,11 +163,16 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "security.middleware.SessionExpiryMiddleware",
+    "security.middleware.NoStoreMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
+
+# The signed-in parts of the site (the workspace, the review pages, the admin) and signing in,
+# out and resetting a password: no cache stores their pages, even those sent to visitors.
+NO_STORE_PATHS = ("/my/", "/review/", "/admin/", "/accounts/")
 
 ROOT_URLCONF = "apc_tracker.urls"
 
@@ -271,6 +305,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # One JSON object per line in production, for log collectors; readable lines in development.
+# Either way one record is one line: control characters in logged values are escaped.
 LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json")
 if LOG_FORMAT not in ("json", "text"):
     raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
@@ -279,14 +314,21 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
+            "()": "security.log_format.JsonFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
             "datefmt": "%Y-%m-%dT%H:%M:%S%z",
         },
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "text": {"()": "security.log_format.TextFormatter", "fmt": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
+    "filters": {"client_errors_without_traceback": {"()": "apc_tracker.errors.ClientErrorsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"security": {"level": "INFO"}},
+    "loggers": {
+        "security": {"level": "INFO"},
+        "django.request": {"filters": ["client_errors_without_traceback"]},
+        # Axes's own lines repeat the security log's failures and lockouts, with the username
+        # and address masked; only its errors are worth a line.
+        "axes": {"level": "ERROR"},
+    },
 }

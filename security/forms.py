@@ -7,23 +7,25 @@ from django_otp.admin import OTPAdminAuthenticationForm
 from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .audit import client_address, log_event
-from .models import SignInFailure
+from .audit import log_event
+from .lockout import fold, lock_ends
 
-LOCKED = "Too many failed sign-ins for this username. Try again after %(time)s UTC."
+# One message for every lock (of a username, of an address, of both), known username or not.
+LOCKED = "Too many failed sign-ins. Try again after %(time)s UTC."
 
 
 class LockoutMixin:
-    """Refuse a username that too many failures have locked, before its password is checked.
+    """Refuse a sign-in that the limits lock, before its password is checked, saying until when.
 
-    The message is the same whether or not the username exists.
+    Axes's authentication backend would refuse it too, but only as a wrong password.
     """
 
     def clean(self):
-        username = (self.cleaned_data.get("username") or "").strip().lower()
-        ends = SignInFailure.objects.lockout_ends(username=username, address=client_address(self.request))
+        username = self.cleaned_data.get("username")
+        ends = lock_ends(self.request, username)
         if ends is not None:
-            log_event("sign-in refused: locked out", request=self.request, user=username, target=self.request.path)
+            request = self.request
+            log_event("sign-in refused: locked out", request=request, user=fold(username), target=request.path)
             raise ValidationError(
                 LOCKED, code="locked", params={"time": f"{ends.astimezone(datetime.timezone.utc):%H:%M}"}
             )

@@ -1,4 +1,4 @@
-"""Error pages are styled, say what to do, and leak nothing."""
+"""Error pages are styled, say what to do, and leak nothing; the log keeps tracebacks for the app's own errors."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
@@ -57,3 +57,25 @@ def test_a_permission_refusal_is_written_to_the_security_log(client, thai_focal_
         "/forbid/",
     )
     assert record.levelname == "WARNING"
+
+
+def test_a_bad_page_number_is_a_400_logged_in_one_line_without_a_traceback(client, workshop, caplog):
+    response = client.get("/recommendations/?page=abc")
+    assert response.status_code == 400
+    assert "<h1>Bad request</h1>" in response.content.decode()
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    assert (record.levelname, record.getMessage()) == (
+        "WARNING",
+        "?page= must be a whole number from 1.: /recommendations/",
+    )
+    assert record.exc_info is None
+    assert "Traceback" not in caplog.text
+
+
+@pytest.mark.urls("tests.project.test_error_pages")
+def test_a_server_error_keeps_its_traceback_in_the_log(client, db, caplog):
+    client.raise_request_exception = False
+    client.get("/fail/")
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    assert record.levelname == "ERROR"
+    assert "Traceback" in caplog.text and "RuntimeError: secret internals" in caplog.text

@@ -14,7 +14,7 @@ from recommendations.models import EvidenceFile
 from recommendations.reporting import workflow
 from recommendations.reporting.uploads import validate_evidence_file
 
-from ..conftest import PASSWORD, action_form, sign_in_with_second_factor
+from ..conftest import action_form, sign_in_with_second_factor
 from .conftest import PDF, action_input, pdf
 
 
@@ -79,7 +79,7 @@ def test_a_file_over_the_size_limit_is_refused(settings):
 
 
 def test_the_form_keeps_the_text_when_the_file_is_refused(client, thai_focal_point, p15):
-    client.login(username="somchai", password=PASSWORD)
+    client.force_login(thai_focal_point)
     data = action_form(p15, evidence_file=SimpleUploadedFile("act.pdf", b"MZ\x90\x00"))
     response = client.post("/my/actions/new/", data)
     assert "act.pdf is not a PDF" in response.text
@@ -112,9 +112,9 @@ def test_a_restricted_file_is_for_the_actors_focal_points_and_the_secretariat_on
 ):
     url = thai_restricted_file.get_absolute_url()
     assert client.get(url)["Location"].startswith("/accounts/login/")
-    client.login(username="olivia", password=PASSWORD)
+    client.force_login(australian_focal_point)
     assert client.get(url).status_code == 404
-    client.login(username="somchai", password=PASSWORD)
+    client.force_login(thai_focal_point)
     assert client.get(url).status_code == 200
     sign_in_with_second_factor(client, secretariat)
     assert client.get(url).status_code == 200
@@ -128,7 +128,7 @@ def test_a_file_of_a_draft_or_of_an_edit_under_review_is_not_public(
     workflow.edit_action(action=thai_published, user=thai_focal_point, version=thai_published.version, data=data)
     url = EvidenceFile.objects.get(name="new-decree.pdf").get_absolute_url()
     assert client.get(url).status_code == 302
-    client.login(username="olivia", password=PASSWORD)
+    client.force_login(australian_focal_point)
     assert client.get(url).status_code == 404
 
 
@@ -144,7 +144,7 @@ def test_uploads_and_downloads_go_through_the_storage_api_whatever_the_backend(c
     """With another storage configured (as an S3 bucket is), a focal point's file is stored
     there, never on this server's disk, and downloads read it back from there."""
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
-    client.login(username="somchai", password=PASSWORD)
+    client.force_login(thai_focal_point)
     assert client.post("/my/actions/new/", action_form(p15, evidence_file=pdf("labour-act.pdf"))).status_code == 302
     evidence = EvidenceFile.objects.get()
     assert isinstance(storages["default"], InMemoryStorage)
@@ -161,7 +161,7 @@ def test_a_name_too_long_for_the_file_system_is_kept_whole_for_downloads(client,
     """A Thai letter takes three bytes, so a long Thai name does not fit a file system's 255:
     the file is stored under a shortened name, and the record and the download keep it whole."""
     name = "รายงานผลการดำเนินงานตามข้อเสนอแนะด้านการย้ายถิ่นเพื่อการทำงาน" * 2 + ".pdf"
-    client.login(username="somchai", password=PASSWORD)
+    client.force_login(thai_focal_point)
     assert client.post("/my/actions/new/", action_form(p15, evidence_file=pdf(name))).status_code == 302
     evidence = EvidenceFile.objects.get()
     stored = evidence.file.name.rsplit("/", 1)[-1]

@@ -15,7 +15,6 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from recommendations.models import ActionRevision, EvidenceFile, FollowUpAction, ReportingRound
 from recommendations.reporting import workflow
 
-from ..conftest import PASSWORD
 from .conftest import action_input
 
 OBJECT_PARAMETER = re.compile(r"<(?:\w+:)?(pk|object_id|id|\w+_id|\w+_pk)>")
@@ -71,7 +70,7 @@ def snapshot():
 
 # One test walks all routes, so that the workshop data is loaded once per persona.
 def test_the_focal_point_of_another_actor_gets_nothing_and_changes_nothing(objects, client, australian_focal_point):
-    client.login(username="olivia", password=PASSWORD)
+    client.force_login(australian_focal_point)
     before = snapshot()
     for route in OBJECT_ROUTES:
         url = url_for(route, objects)
@@ -98,6 +97,6 @@ def test_an_anonymous_visitor_is_sent_to_sign_in_and_changes_nothing(objects, cl
 
 
 def test_a_focal_point_cannot_reach_the_admin(client, thai_focal_point):
-    client.login(username="somchai", password=PASSWORD)
+    client.force_login(thai_focal_point)
     assert client.get("/admin/").status_code == 302
     assert client.get("/admin/recommendations/followupaction/").status_code == 302

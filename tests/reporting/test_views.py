@@ -20,7 +20,7 @@ from .conftest import action_input, pdf
 
 @pytest.fixture
 def thai_client(client, thai_focal_point):
-    client.login(username="somchai", password=PASSWORD)
+    client.force_login(thai_focal_point)
     return client
 
 
@@ -197,8 +197,7 @@ def test_the_secretariat_workspace_link_leads_to_the_queue(secretariat_client):
 
 
 def test_a_user_without_an_appointment_is_told_so(client, django_user_model, workshop):
-    django_user_model.objects.create_user("visitor", password=PASSWORD)
-    client.login(username="visitor", password=PASSWORD)
+    client.force_login(django_user_model.objects.create_user("visitor", password=PASSWORD))
     assert "not the focal point" in client.get("/my/").text
     assert client.post("/my/actions/new/", {}).status_code == 403
 

@@ -32,7 +32,7 @@ def test_a_secretariat_session_lasts_thirty_idle_minutes_renewed_by_each_request
 
 
 def test_a_focal_point_session_lasts_eight_hours(client, thai_focal_point):
-    client.login(username="somchai", password=PASSWORD)
+    client.force_login(thai_focal_point)
     assert client.session.get_expiry_age() == 8 * 60 * 60
     response = client.get("/")
     assert "sessionid" not in response.cookies  # not renewed on every request
