@@ -107,7 +107,7 @@ def test_the_sign_in_page_says_the_one_time_code_is_for_the_secretariat_only(cli
 
 
 def test_a_focal_point_changes_their_password_and_stays_on_the_site(client, thai_focal_point):
-    client.login(username="somchai", password=PASSWORD)
+    client.force_login(thai_focal_point)
     response = client.post(
         "/accounts/password_change/",
         {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
@@ -117,7 +117,8 @@ def test_a_focal_point_changes_their_password_and_stays_on_the_site(client, thai
     assert_site_page(response)
     assert "Password changed" in response.content.decode()
     assert client.post("/accounts/logout/")["Location"] == "/"
-    assert not client.login(username="somchai", password=PASSWORD)
+    refused = client.post("/accounts/login/", {"username": "somchai", "password": PASSWORD})
+    assert refused.status_code == 200 and not refused.wsgi_request.user.is_authenticated
     response = client.post("/accounts/login/", {"username": "somchai", "password": NEW_PASSWORD})
     assert response["Location"] == "/my/"
 
