@@ -5,7 +5,18 @@ actor's implementation status. `reporting`: focal points, follow-up actions and 
 review, evidence, reporting rounds. `search`: the words the public search reads.
 """
 
-from .documents import Actor, ActorKind, Meeting, Paragraph, Participation, ParticipationRole, Theme, government
+from .documents import (
+    MEMBERS_BY_RULE,
+    Actor,
+    ActorKind,
+    GroupMembership,
+    Meeting,
+    Paragraph,
+    Participation,
+    ParticipationRole,
+    Theme,
+    government,
+)
 from .progress import STATUS_MEANINGS, ImplementationStatus, Status
 from .reporting import (
     ActionContent,
@@ -36,7 +47,9 @@ __all__ = [
     "EvidenceLink",
     "FocalPoint",
     "FollowUpAction",
+    "GroupMembership",
     "ImplementationStatus",
+    "MEMBERS_BY_RULE",
     "Meeting",
     "Paragraph",
     "Participation",
