@@ -20,7 +20,7 @@ from collections.abc import Iterable
 import pycountry
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Upper
 from django.urls import reverse
 
@@ -140,6 +140,10 @@ class ParagraphQuerySet(models.QuerySet):
         """Paragraphs addressed to the actor, by name or through a group it belongs to."""
         return self.filter(addresses(actor))
 
+    def with_addressed(self, actor: Actor) -> ParagraphQuerySet:
+        """Each paragraph with `addressed`: whether it is addressed to the actor (see `addressed_to`)."""
+        return self.annotate(addressed=addresses(actor))
+
     def addressed_pairs(self, paragraph_ids: Iterable[int], actors: Iterable[Actor]) -> set[tuple[int, int]]:
         """(actor id, paragraph id) for each of `actors` that each paragraph addresses, in two queries.
 
@@ -228,10 +232,13 @@ class ActorQuerySet(models.QuerySet):
         )
 
     def members_of(self, group: Actor) -> ActorQuerySet:
-        """The group's members: every actor of its rule's kind, or those entered for it."""
+        """The group's members: every actor of its rule's kind, or those entered for it.
+
+        Each has `source`, what shows it belongs: empty for a member by rule.
+        """
         if kind := group.members_by_rule:
-            return self.filter(kind=kind)
-        return self.filter(group_memberships__group=group)
+            return self.filter(kind=kind).annotate(source=Value(""))
+        return self.filter(group_memberships__group=group).annotate(source=F("group_memberships__source"))
 
 
 class ActorManager(models.Manager.from_queryset(ActorQuerySet)):
