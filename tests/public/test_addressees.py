@@ -9,7 +9,6 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from recommendations.models import Actor, GroupMembership, Paragraph, Status
@@ -140,15 +139,6 @@ def test_a_group_page_lists_its_members_by_rule_or_as_entered_with_their_source(
     assert "Australia" in page and "OECD DAC member list" in page and "Thailand" not in page
     assert "No member has been entered yet" in client.get("/actors/CIVIL-SOCIETY/").content.decode()
     assert 'href="/recommendations/export.csv?addressee=DONOR-COUNTRIES"' in page
-
-
-def test_a_membership_needs_a_source_and_is_entered_once(donors, australia):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        GroupMembership.objects.create(group=donors, member=australia, source="again")
-    with pytest.raises(IntegrityError), transaction.atomic():
-        GroupMembership.objects.create(group=donors, member=Actor.objects.get(code="VNM"), source="")
-    with pytest.raises(IntegrityError), transaction.atomic():
-        GroupMembership.objects.create(group=donors, member=donors, source="itself")
 
 
 @pytest.mark.parametrize(
