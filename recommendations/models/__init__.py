@@ -6,7 +6,6 @@ review, evidence, reporting rounds. `search`: the words the public search reads.
 """
 
 from .documents import (
-    MEMBERS_BY_RULE,
     Actor,
     ActorKind,
     GroupMembership,
@@ -49,7 +48,6 @@ __all__ = [
     "FollowUpAction",
     "GroupMembership",
     "ImplementationStatus",
-    "MEMBERS_BY_RULE",
     "Meeting",
     "Paragraph",
     "Participation",
