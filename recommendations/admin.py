@@ -27,6 +27,7 @@ from .models import (
     EvidenceLink,
     FocalPoint,
     FollowUpAction,
+    GroupMembership,
     ImplementationStatus,
     Meeting,
     Paragraph,
@@ -231,6 +232,17 @@ class FocalPointInline(admin.TabularInline):
     extra = 0
 
 
+class GroupMembershipInline(admin.TabularInline):
+    """A stakeholder group's members, each with the source that shows it belongs."""
+
+    model = GroupMembership
+    fk_name = "group"
+    fields = ["member", "source"]
+    autocomplete_fields = ["member"]
+    extra = 0
+    verbose_name = "member"
+
+
 @admin.register(Actor)
 class ActorAdmin(admin.ModelAdmin):
     list_display = ["code", "short_name", "name", "kind", "website_link", "website_verified", "is_demo"]
@@ -241,6 +253,12 @@ class ActorAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ["code"] if obj else []
+
+    def get_inlines(self, request, obj):
+        # Only a group without a rule has members to enter.
+        if obj is not None and obj.is_group and not obj.members_by_rule:
+            return [GroupMembershipInline, *self.inlines]
+        return self.inlines
 
     @admin.display(description="website")
     def website_link(self, actor):

@@ -28,6 +28,7 @@ from recommendations.models import (
     EvidenceLink,
     FocalPoint,
     FollowUpAction,
+    GroupMembership,
     ImplementationStatus,
     Meeting,
     Paragraph,
@@ -735,3 +736,15 @@ def test_database_refuses_a_reported_status_that_is_not_a_status(thailand, parag
             explicit_as_of=JUNE_1,
             reported_status="x",
         )
+
+
+def test_a_group_membership_needs_a_source_is_entered_once_and_not_of_the_group_itself(workshop, australia):
+    donors = Actor.objects.get(code="DONOR-COUNTRIES")
+    GroupMembership.objects.create(group=donors, member=australia, source="OECD DAC member list")
+    with refused_by_database("group_membership_unique"):
+        GroupMembership.objects.create(group=donors, member=australia, source="again")
+    with refused_by_database("group_membership_has_source"):
+        GroupMembership.objects.create(group=donors, member=Actor.objects.get(code="VNM"), source="")
+    with refused_by_database("group_membership_not_itself"):
+        GroupMembership.objects.create(group=donors, member=donors, source="itself")
+    assert GroupMembership.objects.count() == 1

@@ -5,7 +5,17 @@ actor's implementation status. `reporting`: focal points, follow-up actions and 
 review, evidence, reporting rounds. `search`: the words the public search reads.
 """
 
-from .documents import Actor, ActorKind, Meeting, Paragraph, Participation, ParticipationRole, Theme, government
+from .documents import (
+    Actor,
+    ActorKind,
+    GroupMembership,
+    Meeting,
+    Paragraph,
+    Participation,
+    ParticipationRole,
+    Theme,
+    government,
+)
 from .progress import STATUS_MEANINGS, ImplementationStatus, Status
 from .reporting import (
     ActionContent,
@@ -36,6 +46,7 @@ __all__ = [
     "EvidenceLink",
     "FocalPoint",
     "FollowUpAction",
+    "GroupMembership",
     "ImplementationStatus",
     "Meeting",
     "Paragraph",

@@ -4,14 +4,23 @@ A *meeting* has one outcome document, split into *themes* (its headings) and num
 *paragraphs*, held verbatim; a paragraph that is tracked is a *recommendation*. *Actors* are
 the governments, organisations, regional processes and stakeholder groups the documents
 address, and *participations* record who took part in a meeting.
+
+A paragraph addressed to a stakeholder group is addressed to each member of the group: the
+rule is `Paragraph.objects.addressed_to` (in SQL) and `Paragraph.objects.addressed_pairs` (for
+many paragraphs and actors at once), both reading the members from `Actor.objects.groups_of`'s
+definition: "All States" and "International organisations" hold every actor of their kind, by
+rule; the other groups hold the members the secretariat enters, each with its source.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+
 import pycountry
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Upper
 from django.urls import reverse
 
@@ -127,6 +136,36 @@ class ParagraphQuerySet(models.QuerySet):
     def context(self) -> ParagraphQuerySet:
         return self.filter(is_tracked=False)
 
+    def addressed_to(self, actor: Actor) -> ParagraphQuerySet:
+        """Paragraphs addressed to the actor, by name or through a group it belongs to."""
+        return self.filter(addresses(actor))
+
+    def with_addressed(self, actor: Actor) -> ParagraphQuerySet:
+        """Each paragraph with `addressed`: whether it is addressed to the actor (see `addressed_to`)."""
+        return self.annotate(addressed=addresses(actor))
+
+    def addressed_pairs(self, paragraph_ids: Iterable[int], actors: Iterable[Actor]) -> set[tuple[int, int]]:
+        """(actor id, paragraph id) for each of `actors` that each paragraph addresses, in two queries.
+
+        The same rule as `addressed_to`, for a whole matrix at once: an actor is addressed by
+        the paragraphs that name it and by those that name a group it belongs to.
+        """
+        named: dict[int, set[int]] = defaultdict(set)
+        group_ids: dict[str, int] = {}
+        rows = Paragraph.addressees.through.objects.filter(paragraph_id__in=paragraph_ids)
+        for paragraph_id, actor_id, code in rows.values_list("paragraph_id", "actor_id", "actor__code"):
+            named[actor_id].add(paragraph_id)
+            group_ids[code] = actor_id
+        listed: dict[int, set[int]] = defaultdict(set)
+        for member_id, group_id in GroupMembership.objects.values_list("member_id", "group_id"):
+            listed[member_id].add(group_id)
+        pairs = set()
+        for actor in actors:
+            by_rule = {group_ids[code] for code in rule_groups(actor.kind) if code in group_ids}
+            for addressee in {actor.pk, *by_rule, *listed[actor.pk]}:
+                pairs.update((actor.pk, paragraph_id) for paragraph_id in named[addressee])
+        return pairs
+
 
 class ParagraphManager(models.Manager.from_queryset(ParagraphQuerySet)):
     def get_by_natural_key(self, meeting_code: str, number: int) -> Paragraph:
@@ -185,7 +224,24 @@ class Paragraph(models.Model):
             raise ValidationError({"theme": "The theme belongs to another meeting's document."})
 
 
-class ActorManager(models.Manager):
+class ActorQuerySet(models.QuerySet):
+    def groups_of(self, actor: Actor) -> ActorQuerySet:
+        """The stakeholder groups the actor belongs to: by rule for its kind, or as entered with a source."""
+        return self.filter(kind=ActorKind.STAKEHOLDER_GROUP).filter(
+            Q(code__in=rule_groups(actor.kind)) | Q(memberships__member=actor)
+        )
+
+    def members_of(self, group: Actor) -> ActorQuerySet:
+        """The group's members: every actor of its rule's kind, or those entered for it.
+
+        Each has `source`, what shows it belongs: empty for a member by rule.
+        """
+        if kind := group.members_by_rule:
+            return self.filter(kind=kind).annotate(source=Value(""))
+        return self.filter(group_memberships__group=group).annotate(source=F("group_memberships__source"))
+
+
+class ActorManager(models.Manager.from_queryset(ActorQuerySet)):
     def get_by_natural_key(self, code: str) -> Actor:
         return self.get(code=code)
 
@@ -195,6 +251,29 @@ class ActorKind(models.TextChoices):
     INTERNATIONAL_ORGANISATION = "international_organisation", "UN agency or intergovernmental organisation"
     REGIONAL_PROCESS = "regional_process", "Regional consultative process"
     STAKEHOLDER_GROUP = "stakeholder_group", "Stakeholder group"
+
+
+# The groups whose membership the text itself defines: "All States" is every government and
+# "International organisations" every UN agency and intergovernmental organisation, whoever is
+# recorded now or later. Every other group holds only the members entered with a source.
+MEMBERS_BY_RULE = {
+    "ALL-STATES": ActorKind.GOVERNMENT,
+    "INTERNATIONAL-ORGANISATIONS": ActorKind.INTERNATIONAL_ORGANISATION,
+}
+
+
+def rule_groups(kind: str) -> list[str]:
+    """The codes of the groups that hold every actor of `kind` by rule."""
+    return [code for code, members in MEMBERS_BY_RULE.items() if members == kind]
+
+
+def addresses(actor: Actor) -> Exists:
+    """Whether the outer paragraph names the actor or a group it belongs to."""
+    return Exists(
+        Paragraph.addressees.through.objects.filter(paragraph=OuterRef("pk")).filter(
+            Q(actor=actor) | Q(actor__in=Actor.objects.groups_of(actor))
+        )
+    )
 
 
 class Actor(models.Model):
@@ -244,6 +323,15 @@ class Actor(models.Model):
     def natural_key(self) -> tuple[str]:
         return (self.code,)
 
+    @property
+    def is_group(self) -> bool:
+        return self.kind == ActorKind.STAKEHOLDER_GROUP
+
+    @property
+    def members_by_rule(self) -> ActorKind | None:
+        """The kind of actor the group holds every one of, if its membership is a rule."""
+        return MEMBERS_BY_RULE.get(self.code) if self.is_group else None
+
     def clean(self) -> None:
         self.code = self.code.strip().upper()
         if self.kind == self.Kind.GOVERNMENT:
@@ -257,6 +345,52 @@ class Actor(models.Model):
         missing = {field: "This field is required." for field in ("name", "short_name") if not getattr(self, field)}
         if missing:
             raise ValidationError(missing)
+
+
+class GroupMembership(models.Model):
+    """An actor that belongs to a stakeholder group, with the source that shows it.
+
+    Only groups without a rule (see MEMBERS_BY_RULE) have members entered; nothing is assumed.
+    Whether group and member are of the right kinds is a rule across two rows, so it is checked
+    here and by the admin's choices rather than by the database.
+    """
+
+    group = models.ForeignKey(
+        Actor,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        limit_choices_to={"kind": ActorKind.STAKEHOLDER_GROUP},
+    )
+    member = models.ForeignKey(
+        Actor,
+        on_delete=models.CASCADE,
+        related_name="group_memberships",
+        limit_choices_to=~Q(kind=ActorKind.STAKEHOLDER_GROUP),
+    )
+    source = models.CharField(max_length=500, help_text="What shows that the actor belongs to the group.")
+
+    class Meta:
+        ordering = ["group", "member"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "member"], name="group_membership_unique"),
+            models.CheckConstraint(condition=~Q(source=""), name="group_membership_has_source"),
+            models.CheckConstraint(condition=~Q(group=F("member")), name="group_membership_not_itself"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} in {self.group}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.group_id and not self.group.is_group:
+            errors["group"] = "Only a stakeholder group has members."
+        elif self.group_id and self.group.members_by_rule:
+            kind = ActorKind(self.group.members_by_rule).label
+            errors["group"] = f"{self.group} holds every actor of the kind “{kind}” by rule; no member is entered."
+        if self.member_id and self.member.is_group:
+            errors["member"] = "A stakeholder group cannot be a member of a group."
+        if errors:
+            raise ValidationError(errors)
 
 
 def government(code: str, **fields) -> Actor:

@@ -5,21 +5,21 @@ current by `services.refresh_implementation_statuses` on every write to actions.
 bounded by actors × recommendations, never by the number of actions, so the roll-ups below read
 it whole in one query and stay as fast at a million actions as at ten.
 
-The roll-up rule (shown on the "About the data" page): each status has a weight; a *cell* is one
-actor's status on one recommendation; a recommendation's progress is the mean weight of the
-actors that reported on it; a theme's, an actor kind's and the overall progress are the means of
-their recommendations' progress; an actor's progress is the mean weight of its own cells. Cells
-with no information provided count in the coverage figure, never as zero progress.
+The roll-up rule (shown on the "About the data" page and in the README): each status has a
+weight; a *cell* is one reporting actor and one recommendation, counted when the recommendation
+is addressed to the actor (by name or through a group it belongs to) or when the actor has
+reported on it. The progress of any set of cells (a recommendation's, a theme's, a kind's, an
+actor's, the overall) is the mean weight of its reported cells, pooled: every figure is
+`Tally.progress` over its cells, so that the same cells give the same figure on every page.
+Cells with no information provided count in the coverage beside the figure, never as zero.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from statistics import fmean
 
-from django.db.models import Avg, Case, Count, FloatField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Avg, Case, Count, FloatField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from ..models import Actor, ImplementationStatus, Paragraph, Status
@@ -49,11 +49,14 @@ class Segment:
 class Tally:
     """Status counts over a set of cells, with how many cells there are in all."""
 
-    cells: int
+    cells: int = 0
     counts: dict[str, int] = field(default_factory=dict)
 
     def add(self, status: str) -> None:
-        self.counts[status] = self.counts.get(status, 0) + 1
+        """Count one more cell, with its status or "" for no information provided."""
+        self.cells += 1
+        if status:
+            self.counts[status] = self.counts.get(status, 0) + 1
 
     @property
     def reported(self) -> int:
@@ -61,11 +64,11 @@ class Tally:
 
     @property
     def no_information(self) -> int:
-        return max(self.cells - self.reported, 0)
+        return self.cells - self.reported
 
     @property
     def progress(self) -> float | None:
-        """Mean weight of the reported cells, 0–100; None when nothing is reported."""
+        """The rule: mean weight of the reported cells, 0–100; None when nothing is reported."""
         if not self.reported:
             return None
         return 100 * sum(WEIGHTS[Status(s)] * n for s, n in self.counts.items()) / self.reported
@@ -79,9 +82,12 @@ class Tally:
         return [Segment(key, label, count, 100 * count / total) for key, label, count in counts]
 
 
-def mean_progress(tallies: Iterable[Tally]) -> float | None:
-    values = [tally.progress for tally in tallies if tally.progress is not None]
-    return fmean(values) if values else None
+def tally(statuses: Iterable[str]) -> Tally:
+    """The tally of a set of cells, given as their statuses ("" for no information provided)."""
+    result = Tally()
+    for status in statuses:
+        result.add(status)
+    return result
 
 
 @dataclass
@@ -91,7 +97,6 @@ class Group:
     key: object
     label: str
     tally: Tally
-    progress: float | None
 
 
 @dataclass
@@ -105,10 +110,14 @@ class Dashboard:
     kinds: list[Group]
     by_actor: list[Group]
 
-    def rows(self) -> list[tuple[Group, list[tuple[Paragraph, str]]]]:
-        """The matrix: each actor's figures with its status (or "") on every recommendation."""
+    def rows(self) -> list[tuple[Group, list[tuple[Paragraph, str | None]]]]:
+        """The matrix: each actor's figures with its status on every recommendation.
+
+        A cell's status is "" for no information provided, and None where the recommendation
+        neither addresses the actor nor has its report.
+        """
         return [
-            (group, [(p, self.cells.get((group.key.pk, p.pk), "")) for p in self.recommendations])
+            (group, [(p, self.cells.get((group.key.pk, p.pk))) for p in self.recommendations])
             for group in self.by_actor
         ]
 
@@ -117,88 +126,97 @@ def reporting_actors():
     return Actor.objects.filter(kind__in=REPORTING_KINDS).order_by("kind", "short_name")
 
 
+def cells(paragraph_ids: list[int], actors: list[Actor]) -> dict[tuple[int, int], str]:
+    """The cells of `actors` on the recommendations, with their status or "", in three queries.
+
+    Every addressed pair is a cell (two queries, see `Paragraph.objects.addressed_pairs`), and
+    so is every pair with a status (one query of the implementation-status table, whose size is
+    bounded by actors × recommendations, never by the actions).
+    """
+    found = dict.fromkeys(Paragraph.objects.addressed_pairs(paragraph_ids, actors), "")
+    actor_ids = {actor.pk for actor in actors}
+    kinds = {actor.kind for actor in actors}
+    rows = ImplementationStatus.objects.filter(paragraph_id__in=paragraph_ids, actor__kind__in=kinds)
+    for actor_id, paragraph_id, status in rows.values_list("actor_id", "paragraph_id", "status"):
+        if actor_id in actor_ids:
+            found[actor_id, paragraph_id] = status
+    return found
+
+
 def dashboard() -> Dashboard:
-    """Every figure the dashboard shows, in three queries (recommendations, actors, statuses)."""
+    """Every figure the dashboard shows, in five queries (recommendations, actors, cells)."""
     recommendations = list(Paragraph.objects.tracked().select_related("meeting", "theme").order_by("meeting", "number"))
     for paragraph in recommendations:
         paragraph.url = paragraph.get_absolute_url()
     actors = list(reporting_actors())
-    actor_ids = {actor.pk for actor in actors}
-    cells = {
-        (actor_id, paragraph_id): status
-        for actor_id, paragraph_id, status in ImplementationStatus.objects.filter(
-            paragraph__is_tracked=True, actor__kind__in=REPORTING_KINDS
-        ).values_list("actor_id", "paragraph_id", "status")
-        if actor_id in actor_ids
-    }
-    by_recommendation = {paragraph.pk: Tally(cells=len(actors)) for paragraph in recommendations}
-    by_actor = {actor.pk: Tally(cells=len(recommendations)) for actor in actors}
+    found = cells([paragraph.pk for paragraph in recommendations], actors)
+    by_recommendation = {paragraph.pk: Tally() for paragraph in recommendations}
+    by_actor = {actor.pk: Tally() for actor in actors}
+    by_kind = {kind: Tally() for kind in REPORTING_KINDS if any(actor.kind == kind for actor in actors)}
+    theme_of = {paragraph.pk: paragraph.theme for paragraph in recommendations}
+    by_theme = {theme: Tally() for theme in theme_of.values()}
     kind_of = {actor.pk: actor.kind for actor in actors}
-    by_kind_and_recommendation: dict[tuple[str, int], Tally] = {}
-    for kind in REPORTING_KINDS:
-        size = sum(1 for actor in actors if actor.kind == kind)
-        for paragraph in recommendations:
-            by_kind_and_recommendation[kind, paragraph.pk] = Tally(cells=size)
-    for (actor_id, paragraph_id), status in cells.items():
-        if paragraph_id in by_recommendation:
-            by_recommendation[paragraph_id].add(status)
-            by_actor[actor_id].add(status)
-            by_kind_and_recommendation[kind_of[actor_id], paragraph_id].add(status)
-
-    def group(key, label, tallies: list[Tally]) -> Group:
-        total = Tally(cells=sum(t.cells for t in tallies))
-        for tally in tallies:
-            for status, count in tally.counts.items():
-                total.counts[status] = total.counts.get(status, 0) + count
-        return Group(key, label, total, mean_progress(tallies))
-
-    themes: dict[object, list[Paragraph]] = defaultdict(list)
-    for paragraph in recommendations:
-        themes[paragraph.theme].append(paragraph)
+    overall = Tally()
+    for (actor_id, paragraph_id), status in found.items():
+        for figure in (
+            overall,
+            by_recommendation[paragraph_id],
+            by_actor[actor_id],
+            by_kind[kind_of[actor_id]],
+            by_theme[theme_of[paragraph_id]],
+        ):
+            figure.add(status)
     return Dashboard(
         recommendations=recommendations,
         actors=actors,
-        cells=cells,
+        cells=found,
         by_recommendation=by_recommendation,
-        overall=group("all", "All recommendations", list(by_recommendation.values())),
-        themes=[
-            group(theme, str(theme) if theme else "Without a theme", [by_recommendation[p.pk] for p in paragraphs])
-            for theme, paragraphs in themes.items()
-        ],
-        kinds=[
-            group(kind, kind.label, [by_kind_and_recommendation[kind, p.pk] for p in recommendations])
-            for kind in REPORTING_KINDS
-            if any(actor.kind == kind for actor in actors)
-        ],
-        by_actor=[Group(actor, actor.short_name, by_actor[actor.pk], by_actor[actor.pk].progress) for actor in actors],
+        overall=Group("all", "All recommendations", overall),
+        themes=[Group(theme, str(theme) if theme else "Without a theme", t) for theme, t in by_theme.items()],
+        kinds=[Group(kind, kind.label, t) for kind, t in by_kind.items()],
+        by_actor=[Group(actor, actor.short_name, by_actor[actor.pk]) for actor in actors],
     )
 
 
-def regional_tallies(paragraph_ids: Iterable[int]) -> dict[int, Tally]:
-    """Each recommendation's tally over all reporting actors, in two queries."""
-    size = reporting_actors().count()
-    tallies = {paragraph_id: Tally(cells=size) for paragraph_id in paragraph_ids}
-    rows = ImplementationStatus.objects.filter(paragraph_id__in=tallies, actor__kind__in=REPORTING_KINDS)
-    for paragraph_id, status in rows.values_list("paragraph_id", "status"):
+def regional_tallies(paragraph_ids: list[int], actors: list[Actor] | None = None) -> dict[int, Tally]:
+    """Each recommendation's tally over the reporting actors among `actors`, in three queries.
+
+    `actors` may hold groups, which are left out; without it the reporting actors are read too.
+    """
+    reporting = reporting_actors() if actors is None else [a for a in actors if a.kind in REPORTING_KINDS]
+    tallies = {paragraph_id: Tally() for paragraph_id in paragraph_ids}
+    for (_, paragraph_id), status in cells(paragraph_ids, list(reporting)).items():
         tallies[paragraph_id].add(status)
     return tallies
 
 
-def kind_tally(kind: str, recommendations: int) -> Tally:
-    """All cells of the actors of one kind on the tracked recommendations, in one query."""
-    on_tracked = Q(implementation_statuses__paragraph__is_tracked=True)
-    counts = {
-        status.value: Count("implementation_statuses", filter=on_tracked & Q(implementation_statuses__status=status))
-        for status in Status
-    }
-    figures = Actor.objects.filter(kind=kind).aggregate(actors=Count("pk", distinct=True), **counts)
-    tally = Tally(cells=figures.pop("actors") * recommendations)
-    tally.counts = {status: count for status, count in figures.items() if count}
-    return tally
+@dataclass
+class ActorFigures:
+    """An actor's status on every recommendation, its tally and its kind's, as on the dashboard."""
+
+    rows: list[tuple[Paragraph, str | None]]
+    own: Tally
+    kind: Tally
+
+
+def actor_figures(actor: Actor, recommendations: list[Paragraph]) -> ActorFigures:
+    """The actor's cells and all the cells of its kind, in four queries (actors of the kind, cells)."""
+    peers = list(Actor.objects.filter(kind=actor.kind))
+    found = cells([paragraph.pk for paragraph in recommendations], peers)
+    own = {paragraph_id: status for (actor_id, paragraph_id), status in found.items() if actor_id == actor.pk}
+    return ActorFigures(
+        rows=[(paragraph, own.get(paragraph.pk)) for paragraph in recommendations],
+        own=tally(own.values()),
+        kind=tally(found.values()),
+    )
 
 
 def with_progress(paragraphs):
-    """Annotate each paragraph with `progress` (0–100, None if no one reported) and `reported`."""
+    """Annotate each paragraph with `progress` (0–100, None if no one reported) and `reported`.
+
+    The same rule as `Tally.progress` over a recommendation's reported cells, in SQL so that the
+    list can sort by it.
+    """
     statuses = (
         ImplementationStatus.objects.filter(paragraph=OuterRef("pk"), actor__kind__in=REPORTING_KINDS)
         .order_by()

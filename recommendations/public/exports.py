@@ -36,7 +36,9 @@ from ..models import (
 )
 from .filters import ParagraphFilter, involving
 
-PARAGRAPH_COLUMNS = ["id", "meeting", "paragraph", "theme_number", "theme", "text", "tracked", "addressees", "url"]
+PARAGRAPH_COLUMNS = [
+    "id", "meeting", "paragraph", "theme_number", "theme", "text", "tracked", "addressees", "addressed_to", "url",
+]  # fmt: skip
 
 FORMATS = ["csv", "json", "xlsx"]
 
@@ -55,7 +57,10 @@ class Dataset:
     rows: Callable[[ParagraphFilter, HttpRequest], Iterator[dict]]
 
 
-def paragraph_rows(paragraphs: Iterable[Paragraph], request: HttpRequest) -> Iterator[dict]:
+def paragraph_rows(
+    paragraphs: Iterable[Paragraph], addressed: dict[int, list[str]], request: HttpRequest
+) -> Iterator[dict]:
+    """One row per paragraph; `addressed` holds the codes of the actors each addresses, groups resolved."""
     for paragraph in paragraphs:
         yield {
             "id": f"{paragraph.meeting.code}/{paragraph.number}",
@@ -66,13 +71,21 @@ def paragraph_rows(paragraphs: Iterable[Paragraph], request: HttpRequest) -> Ite
             "text": paragraph.text,
             "tracked": paragraph.is_tracked,
             "addressees": [actor.code for actor in paragraph.addressees.all()],
+            "addressed_to": addressed.get(paragraph.pk, []),
             "url": request.build_absolute_uri(paragraph.get_absolute_url()),
         }
 
 
 def _recommendations(filterset: ParagraphFilter, request: HttpRequest) -> Iterator[dict]:
     paragraphs = filterset.qs.prefetch_related(Prefetch("addressees", queryset=Actor.objects.order_by("code")))
-    return paragraph_rows(paragraphs, request)
+    actors = sorted((actor for actor in filterset.actors.values() if not actor.is_group), key=lambda a: a.code)
+    code_of = {actor.pk: actor.code for actor in actors}
+    addressed: dict[int, list[str]] = defaultdict(list)
+    for actor_id, paragraph_id in sorted(
+        Paragraph.objects.addressed_pairs(_paragraph_ids(filterset), actors), key=lambda pair: code_of[pair[0]]
+    ):
+        addressed[paragraph_id].append(code_of[actor_id])
+    return paragraph_rows(paragraphs, addressed, request)
 
 
 def _paragraph_ids(filterset: ParagraphFilter) -> list[int]:
@@ -187,7 +200,12 @@ DATASETS: dict[str, Dataset] = {
                 "theme": "The theme heading as written.",
                 "text": "The paragraph, verbatim.",
                 "tracked": "true for a tracked recommendation, false for a context paragraph.",
-                "addressees": "Codes of the actors the paragraph names or addresses (; between them in CSV).",
+                "addressees": "Codes of the actors the paragraph names or addresses, as written: groups stay groups "
+                "(; between them in CSV).",
+                "addressed_to": "Codes of the governments, organisations and regional processes the paragraph "
+                "addresses, by name or as members of a group it names: All States is every government, "
+                "International organisations every UN agency and intergovernmental organisation, and the other "
+                "groups the members the secretariat has entered with a source.",
                 "url": "The paragraph's permalink.",
             },
             _recommendations,

@@ -45,7 +45,9 @@ class ParagraphFilter(django_filters.FilterSet):
     """The recommendations list and its exports.
 
     The choices of meeting, theme and actor are given by the caller (`meetings` with their
-    `theme_list`, `actors`), so that the form renders and validates without a query per field.
+    `theme_list`, `actors`: every actor, stakeholder groups too), so that the form renders and
+    validates without a query per field. A group can be chosen as addressee, never as the
+    reporting actor: groups do not report.
     """
 
     q = django_filters.CharFilter(
@@ -67,8 +69,8 @@ class ParagraphFilter(django_filters.FilterSet):
         error_messages={"invalid_choice": "No theme has the number given in ?theme=."},
     )
     addressee = django_filters.ChoiceFilter(
-        field_name="addressees__code",
         label="Addressed to",
+        method="addressed_to",
         empty_label="Anyone",
         error_messages={"invalid_choice": "No actor has the code given in ?addressee=."},
     )
@@ -111,9 +113,10 @@ class ParagraphFilter(django_filters.FilterSet):
         fields = self.form.fields
         fields["meeting"].choices = [("", "Any meeting"), *((meeting.code, meeting.title) for meeting in meetings)]
         fields["theme"].choices = [("", "Any theme"), *((str(theme.pk), str(theme)) for theme in themes)]
-        actor_choices = [(actor.code, f"{actor.short_name} ({actor.code})") for actor in actors]
-        fields["addressee"].choices = [("", "Anyone"), *actor_choices]
-        fields["actor"].choices = [("", "Any actor"), *actor_choices]
+        self.actors = {actor.code: actor for actor in actors}
+        choices = {actor.code: f"{actor.short_name} ({actor.code})" for actor in actors}
+        fields["addressee"].choices = [("", "Anyone"), *choices.items()]
+        fields["actor"].choices = [("", "Any actor"), *((a.code, choices[a.code]) for a in actors if not a.is_group)]
 
     @property
     def messages(self) -> list[str]:
@@ -166,6 +169,10 @@ class ParagraphFilter(django_filters.FilterSet):
             Q(document=query)
             | Q(action_document=SearchQuery(words.replace('"', " "), search_type="websearch", config="english"))
         )
+
+    def addressed_to(self, queryset: QuerySet, name: str, code: str) -> QuerySet:
+        """Paragraphs addressed to the actor, by name or through a group it belongs to."""
+        return queryset.addressed_to(self.actors[code])
 
     def reported_by(self, queryset: QuerySet, name: str, code: str) -> QuerySet:
         """Recommendations the actor has a status on (its own or from actions it takes part in)."""

@@ -61,6 +61,18 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.0f}%"
 
 
+@register.filter
+def coverage(tally) -> str:
+    """How many of the cells a figure stands on are reported, so that the unknown shows beside it."""
+    return f"{tally.reported} of {tally.cells} status{'' if tally.cells == 1 else 'es'} reported"
+
+
+@register.filter
+def figure(tally) -> str:
+    """A progress figure with its coverage: "54% · 142 of 437 statuses reported"."""
+    return f"{percent(tally.progress)} · {coverage(tally)}"
+
+
 @register.simple_tag(takes_context=True)
 def export_url(context, dataset: str, fmt: str) -> str:
     """The export of `dataset` in `fmt`, carrying the page's current filters."""

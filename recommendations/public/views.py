@@ -85,7 +85,7 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
         paging.requested_page(request),
         missing="There is no such page of recommendations.",
     )
-    tallies = figures.regional_tallies([paragraph.pk for paragraph in page])
+    tallies = figures.regional_tallies([paragraph.pk for paragraph in page], list(filterset.actors.values()))
     return render(
         request,
         "public/recommendation_list.html",
@@ -101,19 +101,20 @@ def paragraph_detail(request: HttpRequest, code: str, number: int) -> HttpRespon
     neighbours = Paragraph.objects.filter(meeting=paragraph.meeting_id).aggregate(
         previous=Max("number", filter=Q(number__lt=number)), next=Min("number", filter=Q(number__gt=number))
     )
-    addressees = list(paragraph.addressees.order_by("kind", "short_name"))
     statuses = list(
         ImplementationStatus.objects.filter(paragraph=paragraph)
         .select_related("actor")
         .order_by("actor__kind", "actor__short_name")
     )
-    reported = {row.actor_id for row in statuses}
+    actors = list(figures.reporting_actors())
+    cells = figures.cells([paragraph.pk], actors)
     context = {
         "paragraph": paragraph,
         "neighbours": neighbours,
-        "addressees": addressees,
+        "addressees": list(paragraph.addressees.order_by("kind", "short_name")),
         "statuses": statuses,
-        "silent_addressees": [actor for actor in addressees if actor.pk not in reported],
+        "tally": figures.tally(cells.values()),
+        "silent_addressees": [actor for actor in actors if cells.get((actor.pk, paragraph.pk)) == ""],
         **_action_page(request, _published_actions().filter(recommendations=paragraph)),
     }
     return render(request, "public/paragraph.html", context)
@@ -130,18 +131,21 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def actor_detail(request: HttpRequest, code: str) -> HttpResponse:
     actor = get_object_or_404(Actor, code=code.upper())
-    recommendations = list(Paragraph.objects.tracked().select_related("meeting", "theme").order_by("meeting", "number"))
+    if actor.is_group:
+        return _group_detail(request, actor)
+    recommendations = list(
+        Paragraph.objects.tracked()
+        .with_addressed(actor)
+        .select_related("meeting", "theme")
+        .order_by("meeting", "number")
+    )
     own = {row.paragraph_id: row for row in ImplementationStatus.objects.filter(actor=actor)}
-    tally = figures.Tally(cells=len(recommendations))
-    for paragraph in recommendations:
-        if paragraph.pk in own:
-            tally.add(own[paragraph.pk].status)
-    region = figures.kind_tally(actor.kind, len(recommendations))
+    found = figures.actor_figures(actor, recommendations)
     context = {
         "actor": actor,
         "rows": [(paragraph, own.get(paragraph.pk)) for paragraph in recommendations],
-        "tally": tally,
-        "region": region,
+        "tally": found.own,
+        "region": found.kind,
         **_action_page(
             request,
             _published_actions().filter(actor=actor),
@@ -149,6 +153,18 @@ def actor_detail(request: HttpRequest, code: str) -> HttpResponse:
         ),
     }
     return render(request, "public/actor.html", context)
+
+
+def _group_detail(request: HttpRequest, group: Actor) -> HttpResponse:
+    """A stakeholder group: who belongs to it, and the recommendations addressed to it."""
+    context = {
+        "actor": group,
+        "members": list(Actor.objects.members_of(group).order_by("kind", "short_name")),
+        "recommendations": list(
+            Paragraph.objects.addressed_to(group).select_related("meeting", "theme").order_by("meeting", "number")
+        ),
+    }
+    return render(request, "public/group.html", context)
 
 
 @require_safe
@@ -170,7 +186,7 @@ def _filtered_paragraphs(request: HttpRequest) -> ParagraphFilter:
         request.GET,
         queryset=figures.with_progress(Paragraph.objects.select_related("meeting", "theme")),
         meetings=Meeting.objects.with_themes(),
-        actors=list(figures.reporting_actors()),
+        actors=list(Actor.objects.order_by("kind", "short_name")),
     )
 
 

@@ -53,10 +53,10 @@ def test_the_actor_page_lists_its_statuses_its_own_and_joint_actions_and_regiona
     assert "Memorandum of understanding on labour migration" in page  # as partner
     assert "National plan on migration data" not in page
     assert "All governments" in page
-    # Australia: completed and not started → 50%; the governments: ¶12 ×2, ¶7 planned, ¶8 not started.
-    assert "<td>50%</td>" in page
-    assert "<td>2 of 19</td>" in page
-    assert "<td>4 of 57</td>" in page
+    # Australia: completed and not started → 50%, of the 17 recommendations addressed to All
+    # States; the governments: ¶12 ×2, ¶7 planned, ¶8 not started, pooled, of 3 × 17.
+    assert "<td>50% · 2 of 17 statuses reported</td>" in page
+    assert "<td>56% · 4 of 51 statuses reported</td>" in page
     assert 'href="/actions/export.csv?actor=AUS"' in page
 
 
@@ -77,7 +77,8 @@ def test_the_document_reads_whole_with_anchors_and_regional_status_beside_recomm
     for number in range(1, 26):
         assert f'id="para-{number}"' in page
     assert 'class="paragraph context"' in page and 'class="paragraph tracked"' in page
-    assert "2 of 11 actors reported" in page  # ¶12: Thailand and Australia of the 11 reporting actors
+    # ¶12: Thailand and Australia, of the three governments and three regional processes it addresses
+    assert "100% · 2 of 6 statuses reported" in page
     assert "5. Building partnership" in page
     assert client.get("/documents/nowhere/").status_code == 404
 
@@ -105,14 +106,20 @@ def test_action_pages_stop_where_the_export_takes_over(client, follow_up):
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        # header, paragraph, neighbours, addressees, statuses, actions with partners,
-        # recommendations and evidence links
-        ("/recommendations/bangkok-2006/12/", 9),
-        # header, actor, recommendations, its statuses, the kind's statuses, the kind's actors,
-        # actions with partners, recommendations and evidence links
-        ("/actors/THA/", 10),
-        # header, meeting, paragraphs, number of reporting actors, their statuses
-        ("/documents/bangkok-2006/", 5),
+        # header, paragraph, neighbours, statuses, reporting actors, the addressees as written and
+        # the group memberships (the addressed pairs), the reporting actors' statuses, addressees
+        # to show, actions with partners, recommendations and evidence links
+        ("/recommendations/bangkok-2006/12/", 13),
+        # header, actor, recommendations (whether each is addressed to it), its statuses, the
+        # kind's actors, addressees as written and group memberships, the kind's statuses, its own
+        # and joint actions with partners, recommendations and evidence links
+        ("/actors/THA/", 13),
+        # header, meeting, paragraphs, reporting actors, addressees as written, group memberships,
+        # their statuses
+        ("/documents/bangkok-2006/", 7),
+        # header, the group, its members, the paragraphs addressed to it
+        ("/actors/ALL-STATES/", 4),
+        ("/actors/CIVIL-SOCIETY/", 4),
         # header
         ("/about/", 1),
     ],

@@ -122,8 +122,9 @@ def test_exports_run_the_same_queries_at_n_and_ten_times_n_actions(
     client, follow_up, thailand, django_assert_num_queries, dataset
 ):
     expected = {
-        # meetings with their themes and actors for the filter choices, then the paragraphs and addressees
-        "recommendations": 4,
+        # meetings with their themes and actors for the filter choices, then the paragraphs and
+        # addressees, the paragraph ids, their addressees as written and the group memberships
+        "recommendations": 7,
         # choices, the recommendation ids, the actions, their partners, recommendations, evidence
         "actions": 7,
         # choices, the recommendation ids, the statuses with actors and paragraphs

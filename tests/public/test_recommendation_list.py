@@ -137,14 +137,15 @@ def test_the_list_runs_the_same_queries_at_n_and_ten_times_n_actions(
     client, follow_up, thailand, django_assert_num_queries
 ):
     # header, meetings with their themes and actors for the filter choices, the count, the page of
-    # paragraphs with their progress, the number of reporting actors, their statuses
+    # paragraphs with their progress, the page's addressees as written and the group memberships
+    # (its addressed pairs), the statuses
     url = "/recommendations/?q=labour&status=completed&actor=THA&sort=-progress"
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(url)
     add_actions(20, thailand, [12, 13])
     make_action(Actor.objects.get(code="IOM"), [12], Status.COMPLETED, title="labour")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(url)
     add_actions(200, thailand, [12, 14, 15])
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert numbers(client.get(url)) == [12]

@@ -7,7 +7,6 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
@@ -31,11 +30,10 @@ def home(request: HttpRequest) -> HttpResponse:
         if is_secretariat(request.user):
             return redirect("recommendations:review-queue")
         return render(request, "reporting/no_actor.html")
-    addressed = Paragraph.addressees.through.objects.filter(paragraph=OuterRef("pk"), actor=actor)
     paragraphs = (
         Paragraph.objects.tracked()
         .select_related("meeting")
-        .annotate(addressed=Exists(addressed))
+        .with_addressed(actor)
         .order_by("-addressed", "meeting__start_date", "number")
     )
     statuses = {row.paragraph_id: row for row in ImplementationStatus.objects.filter(actor=actor)}
