@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from recommendations.models import Actor, GroupMembership, Paragraph, Status
 from recommendations.progress import figures
-from tests.conftest import PASSWORD, sign_in_with_second_factor
+from tests.conftest import sign_in_with_second_factor
 
 from .conftest import make_action
 
@@ -86,7 +86,7 @@ def test_the_actor_page_marks_what_is_addressed_to_the_actor_through_its_groups(
 
 
 def test_the_workspace_puts_the_recommendations_addressed_through_all_states_first(client, workshop, thai_focal_point):
-    client.login(username="somchai", password=PASSWORD)
+    client.force_login(thai_focal_point)
     page = client.get("/my/").content.decode()
     marked = re.findall(r"¶(\d+)</a>( <span class=\"tag\">addressed</span>)?", page)
     assert [int(number) for number, tag in marked if tag] == [n for n in ALL_STATES if n >= 7]
