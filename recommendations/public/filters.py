@@ -109,11 +109,12 @@ class ParagraphFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         themes = [theme for meeting in meetings for theme in meeting.theme_list]
         fields = self.form.fields
-        fields["meeting"].choices = [("", "Any meeting"), *((meeting.code, meeting.title) for meeting in meetings)]
-        fields["theme"].choices = [("", "Any theme"), *((str(theme.pk), str(theme)) for theme in themes)]
+        # Each field's empty_label adds its "Any …" choice in front of these.
+        fields["meeting"].choices = [(meeting.code, meeting.title) for meeting in meetings]
+        fields["theme"].choices = [(str(theme.pk), str(theme)) for theme in themes]
         actor_choices = [(actor.code, f"{actor.short_name} ({actor.code})") for actor in actors]
-        fields["addressee"].choices = [("", "Anyone"), *actor_choices]
-        fields["actor"].choices = [("", "Any actor"), *actor_choices]
+        fields["addressee"].choices = actor_choices
+        fields["actor"].choices = actor_choices
 
     @property
     def messages(self) -> list[str]:

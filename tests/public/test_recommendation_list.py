@@ -148,3 +148,19 @@ def test_the_list_runs_the_same_queries_at_n_and_ten_times_n_actions(
     add_actions(200, thailand, [12, 14, 15])
     with django_assert_num_queries(7):
         assert numbers(client.get(url)) == [12]
+
+
+def test_each_filter_menu_offers_its_empty_choice_once(client, follow_up):
+    page = client.get("/recommendations/").content.decode()
+    menus = dict(re.findall(r'<select name="(\w+)"[^>]*>(.*?)</select>', page, re.S))
+    assert set(menus) == {"meeting", "theme", "addressee", "actor", "status", "tracked", "sort"}
+    empty = {name: re.findall(r'<option value=""[^>]*>([^<]*)<', options) for name, options in menus.items()}
+    assert empty == {
+        "meeting": ["Any meeting"],
+        "theme": ["Any theme"],
+        "addressee": ["Anyone"],
+        "actor": ["Any actor"],
+        "status": ["Any status"],
+        "tracked": ["Recommendations and context"],
+        "sort": [],
+    }
