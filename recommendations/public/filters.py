@@ -6,6 +6,8 @@ answers 400 with the reason, so that a script never receives rows it did not ask
 
 from __future__ import annotations
 
+import re
+
 import django_filters
 from django.db import connection
 from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
@@ -23,6 +25,12 @@ from ..models import (
 )
 
 SEARCH_MAX_LENGTH = 200
+# Characters that PostgreSQL's parser reads as joining two words into one compound or phrase
+# (hyphens, dashes, apostrophes, underscores, other punctuation), which a search of words
+# should separate: "labour-migration" finds "labour migration". A hyphen that starts a word
+# negates it, and ".", "@" and "/" keep abbreviations, addresses and paths whole.
+JOINERS = re.compile(r'(?<=\S)-|_|[^\w\s".@/-]')
+TERMS = re.compile(r'"([^"]*)"|([^\W_]+)')
 
 SORTS = {
     "document": ("In document order", ["meeting__start_date", "meeting__code", "number"]),
@@ -130,29 +138,37 @@ class ParagraphFilter(django_filters.FilterSet):
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Paragraphs whose text, or the text of their published actions taken together, has the words.
 
-        On PostgreSQL the paragraph text is matched and ranked with full-text search, and the
-        actions through their recommendation's `ActionWord` rows: the words of all its published
-        actions, so that a search reads a few rows per recommendation however many actions there
-        are. Those rows keep no word order, so a quoted phrase matches the actions when they have
-        all its words. Elsewhere a case-insensitive substring match over the actions stands in,
-        with the quotes of a phrase left out.
+        The words may come in any order and need not be side by side; a quoted phrase must appear
+        as written in the paragraph text. On PostgreSQL the paragraph text is matched and ranked
+        with full-text search (English stemming and stop words; `or` and a leading `-` work as in
+        `websearch_to_tsquery`), and the actions through their recommendation's `ActionWord` rows:
+        the words of all its published actions, so that a search reads a few rows per
+        recommendation however many actions there are. Those rows keep no word order, so the
+        actions match a phrase when they have all its words. Elsewhere every word and quoted
+        phrase must occur, as a case-insensitive substring, in the paragraph text or in its
+        published actions.
         """
-        words = value.strip()
-        if not words:
-            return queryset
         if connection.vendor != "postgresql":
-            text = words.strip('"')
+            terms = search_terms(value)
+            if not terms:
+                return queryset.none()
             published = FollowUpAction.objects.published()
-            actions = published.filter(Q(title__icontains=text) | Q(description__icontains=text))
-            answered = ActionRecommendation.objects.filter(action__in=actions).values("paragraph_id")
-            return queryset.filter(Q(text__icontains=text) | Q(pk__in=answered))
+            in_text, in_actions = Q(), Q()
+            for term in terms:
+                actions = published.filter(Q(title__icontains=term) | Q(description__icontains=term))
+                in_text &= Q(text__icontains=term)
+                in_actions &= Q(pk__in=ActionRecommendation.objects.filter(action__in=actions).values("paragraph_id"))
+            return queryset.filter(in_text | in_actions)
 
         from django.contrib.postgres.expressions import ArraySubquery
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 
-        query = SearchQuery(words, search_type="websearch", config="english")
+        text = JOINERS.sub(" ", value)
+        # The action words have no positions, so the words of a phrase are looked for one by one.
+        action_text = text.replace('"', " ")
+        query = SearchQuery(text, search_type="websearch", config="english")
         # Only the rows of the words typed: the lexemes of the search text itself.
-        typed = Func(SearchVector(Value(words), config="english"), function="tsvector_to_array")
+        typed = Func(SearchVector(Value(action_text), config="english"), function="tsvector_to_array")
         action_words = ActionWord.objects.filter(_AnyOf(F("word"), typed), paragraph=OuterRef("pk"))
         document = SearchVector("text", config="english")
         return queryset.annotate(
@@ -164,8 +180,7 @@ class ParagraphFilter(django_filters.FilterSet):
                 output_field=SearchVectorField(),
             ),
         ).filter(
-            Q(document=query)
-            | Q(action_document=SearchQuery(words.replace('"', " "), search_type="websearch", config="english"))
+            Q(document=query) | Q(action_document=SearchQuery(action_text, search_type="websearch", config="english"))
         )
 
     def reported_by(self, queryset: QuerySet, name: str, code: str) -> QuerySet:
@@ -186,6 +201,12 @@ class ParagraphFilter(django_filters.FilterSet):
         if value == "relevance":
             return queryset.order_by("-rank", "meeting__code", "number")
         return queryset.order_by(*SORTS[value][1])
+
+
+def search_terms(value: str) -> list[str]:
+    """The quoted phrases and the words outside quotes of a search, in the order typed."""
+    terms = (" ".join(phrase.split()) if phrase else word for phrase, word in TERMS.findall(value))
+    return [term for term in terms if any(character.isalnum() for character in term)]
 
 
 def involving(actions: QuerySet, code: str) -> QuerySet:

@@ -67,6 +67,23 @@ def test_a_quoted_phrase_finds_the_action_that_has_it(client, follow_up):
     assert numbers(client.get('/recommendations/?q="ministers+of+labour"&tracked=yes')) == [12]
 
 
+def test_a_search_finds_the_words_in_any_order_not_only_the_exact_phrase(client, follow_up, thailand, australia):
+    make_action(thailand, [7], title="Law against trafficking in persons")
+    make_action(australia, [8], title="Review of labour-migration agreements")
+    assert 16 in numbers(client.get("/recommendations/?q=victims+trafficking"))
+    assert 7 in numbers(client.get("/recommendations/?q=trafficking+persons&tracked=yes"))
+    assert 7 in numbers(client.get("/recommendations/?q=persons+trafficking&tracked=yes"))
+    # Hyphenated words are words too, in the paragraphs and in the actions.
+    assert {1, 9} <= set(numbers(client.get("/recommendations/?q=pacific-asia")))
+    assert 8 in numbers(client.get("/recommendations/?q=migration-labour&tracked=yes"))
+    assert 8 in numbers(client.get("/recommendations/?q=labour-migration&tracked=yes"))
+
+
+def test_a_quoted_phrase_is_still_a_phrase_in_the_paragraph_text(client, follow_up):
+    assert 16 in numbers(client.get('/recommendations/?q="combat+human+trafficking"'))
+    assert numbers(client.get('/recommendations/?q="trafficking+human+combat"')) == []
+
+
 def test_sort_by_progress(client, follow_up):
     assert numbers(client.get("/recommendations/?tracked=yes&sort=-progress"))[:3] == [12, 7, 8]
     assert numbers(client.get("/recommendations/?tracked=yes&sort=-reported"))[0] == 12
