@@ -30,7 +30,14 @@ SEARCH_MAX_LENGTH = 200
 # should separate: "labour-migration" finds "labour migration". A hyphen that starts a word
 # negates it, and ".", "@" and "/" keep abbreviations, addresses and paths whole.
 JOINERS = re.compile(r'(?<=\S)-|_|[^\w\s".@/-]')
-TERMS = re.compile(r'"([^"]*)"|([^\W_]+)')
+# A quoted phrase or a word, excluded when a "-" starts it (but not when it joins two words).
+TERMS = re.compile(r'(?:(?<!\S)(-))?(?:"([^"]*)"|([^\W_]+))')
+WORDS = re.compile(r"[^\W_]+")
+# Words too common to be worth marking in the results: PostgreSQL's search ignores them.
+UNMARKED = frozenset(
+    ("a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "into", "is", "it", "its")
+    + ("not", "of", "on", "or", "that", "the", "their", "this", "to", "was", "with")
+)
 
 SORTS = {
     "document": ("In document order", ["meeting__start_date", "meeting__code", "number"]),
@@ -125,6 +132,13 @@ class ParagraphFilter(django_filters.FilterSet):
         fields["actor"].choices = actor_choices
 
     @property
+    def search_words(self) -> list[str]:
+        """The words of the search that the results mark: neither negated ones nor the commonest."""
+        if "q" in self.form.errors:
+            return []
+        return marked_words(self.form.cleaned_data.get("q") or "")
+
+    @property
     def messages(self) -> list[str]:
         return [message for messages in self.errors.values() for message in messages]
 
@@ -146,7 +160,7 @@ class ParagraphFilter(django_filters.FilterSet):
         recommendation however many actions there are. Those rows keep no word order, so the
         actions match a phrase when they have all its words. Elsewhere every word and quoted
         phrase must occur, as a case-insensitive substring, in the paragraph text or in its
-        published actions.
+        published actions, and none that a "-" excludes.
         """
         if connection.vendor != "postgresql":
             terms = search_terms(value)
@@ -154,10 +168,12 @@ class ParagraphFilter(django_filters.FilterSet):
                 return queryset.none()
             published = FollowUpAction.objects.published()
             in_text, in_actions = Q(), Q()
-            for term in terms:
+            for term, excluded in terms:
                 actions = published.filter(Q(title__icontains=term) | Q(description__icontains=term))
-                in_text &= Q(text__icontains=term)
-                in_actions &= Q(pk__in=ActionRecommendation.objects.filter(action__in=actions).values("paragraph_id"))
+                text_has = Q(text__icontains=term)
+                actions_have = Q(pk__in=ActionRecommendation.objects.filter(action__in=actions).values("paragraph_id"))
+                in_text &= ~text_has if excluded else text_has
+                in_actions &= ~actions_have if excluded else actions_have
             return queryset.filter(in_text | in_actions)
 
         from django.contrib.postgres.expressions import ArraySubquery
@@ -203,10 +219,17 @@ class ParagraphFilter(django_filters.FilterSet):
         return queryset.order_by(*SORTS[value][1])
 
 
-def search_terms(value: str) -> list[str]:
-    """The quoted phrases and the words outside quotes of a search, in the order typed."""
-    terms = (" ".join(phrase.split()) if phrase else word for phrase, word in TERMS.findall(value))
-    return [term for term in terms if any(character.isalnum() for character in term)]
+def search_terms(value: str) -> list[tuple[str, bool]]:
+    """The quoted phrases and the words outside quotes of a search, in the order typed, each
+    with whether it is excluded."""
+    terms = ((" ".join(phrase.split()) or word, bool(minus)) for minus, phrase, word in TERMS.findall(value))
+    return [(term, excluded) for term, excluded in terms if WORDS.search(term)]
+
+
+def marked_words(value: str) -> list[str]:
+    """The words of a search that are not excluded, lower-cased and once each."""
+    typed = (word.lower() for term, excluded in search_terms(value) if not excluded for word in WORDS.findall(term))
+    return [word for word in dict.fromkeys(typed) if word not in UNMARKED]
 
 
 def involving(actions: QuerySet, code: str) -> QuerySet:

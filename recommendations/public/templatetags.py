@@ -1,10 +1,14 @@
-"""Formatting for the public pages: status badges, progress figures and export links."""
+"""Formatting for the public pages: status badges, progress figures, search marks and export links."""
 
 from __future__ import annotations
+
+import re
 
 from django import template
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from ..models import Status
 
@@ -59,6 +63,36 @@ def progress_bar(tally, label: str, number: int | None = None) -> dict:
 @register.filter
 def percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.0f}%"
+
+
+# Endings cut from a searched word so that it marks the other forms of the word, about as
+# PostgreSQL's English stemming would find them: "trafficking" marks "traffickers" too.
+ENDINGS = re.compile(r"(?:ing|ed|es|s)$")
+
+
+def _marks(words: list[str]) -> re.Pattern | None:
+    """Whole words that begin with a searched word of four letters or more, or equal a shorter one."""
+    alternatives = [
+        rf"{re.escape(ENDINGS.sub('', word) if len(word) > 5 else word)}\w*"
+        if len(word) >= 4
+        else rf"{re.escape(word)}\b"
+        for word in words
+    ]
+    return re.compile(rf"\b(?:{'|'.join(alternatives)})", re.IGNORECASE) if alternatives else None
+
+
+@register.filter
+def highlight(text: str, words: list[str]) -> SafeString:
+    """The text, escaped, with the words of a search in <mark>."""
+    text = str(text)
+    marks = _marks(words)
+    if marks is None:
+        return escape(text)
+    pairs, end = [], 0
+    for match in marks.finditer(text):
+        pairs.append((text[end : match.start()], match.group()))
+        end = match.end()
+    return format_html("{}{}", format_html_join("", "{}<mark>{}</mark>", pairs), text[end:])
 
 
 @register.simple_tag(takes_context=True)

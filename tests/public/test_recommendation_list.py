@@ -5,7 +5,7 @@ import re
 import pytest
 
 from recommendations.documents.importer import import_outcomes
-from recommendations.models import Actor, Status, Theme
+from recommendations.models import Actor, Paragraph, Status, Theme
 
 from .conftest import add_actions, make_action
 
@@ -82,6 +82,61 @@ def test_a_search_finds_the_words_in_any_order_not_only_the_exact_phrase(client,
 def test_a_quoted_phrase_is_still_a_phrase_in_the_paragraph_text(client, follow_up):
     assert 16 in numbers(client.get('/recommendations/?q="combat+human+trafficking"'))
     assert numbers(client.get('/recommendations/?q="trafficking+human+combat"')) == []
+
+
+def test_the_words_searched_for_are_marked_in_the_results(client, follow_up):
+    page = client.get("/recommendations/?q=the+victims+of+trafficking+-remittances").content.decode()
+    assert (
+        "focus on prevention of <mark>trafficking</mark>, prosecution of <mark>traffickers</mark> "
+        "and protection of <mark>victims</mark>"
+    ) in page
+    assert "<mark>of</mark>" not in page and "<mark>the</mark>" not in page.lower()
+    assert "<mark>remittance" not in page
+
+
+def test_marking_the_words_escapes_the_text_and_the_query(client, follow_up):
+    Paragraph.objects.filter(meeting__code="bangkok-2006", number=16).update(
+        text='<script>alert("victims")</script> Victims & <b>trafficking</b>'
+    )
+    page = client.get("/recommendations/", {"q": "victims"}).content.decode()
+    assert (
+        "&lt;script&gt;alert(&quot;<mark>victims</mark>&quot;)&lt;/script&gt; <mark>Victims</mark> &amp; "
+        "&lt;b&gt;trafficking&lt;/b&gt;"
+    ) in page
+    for query in ["<b>victims</b>", "<script>alert(1)</script>", "script", "lt amp quot gt", 'victims" onmouseover="x']:
+        response = client.get("/recommendations/", {"q": query})
+        assert response.status_code == 200
+        main = response.content.decode().split("<main")[1]
+        assert "<script" not in main and "<b>" not in main and 'onmouseover="' not in main
+        assert "&<mark>" not in main and "<mark>;" not in main
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "!!!",
+        "the of and",
+        '"',
+        '""',
+        '"unclosed phrase',
+        "-",
+        "or",
+        "a:* & !b | (c)",
+        "labour " * 28,
+        "x" * 200,
+        "é—ü’ß",
+    ],
+)
+def test_any_search_text_answers_a_page(client, follow_up, query):
+    response = client.get("/recommendations/", {"q": query})
+    assert response.status_code == 200
+    assert "Some filters were ignored" not in response.content.decode()
+
+
+def test_a_search_with_a_null_character_is_ignored_with_a_message(client, follow_up):
+    response = client.get("/recommendations/?q=labour%00")
+    assert response.status_code == 200
+    assert "Some filters were ignored" in response.content.decode()
 
 
 def test_sort_by_progress(client, follow_up):
