@@ -95,6 +95,30 @@ def highlight(text: str, words: list[str]) -> SafeString:
     return format_html("{}{}", format_html_join("", "{}<mark>{}</mark>", pairs), text[end:])
 
 
+EXCERPT_LENGTH = 200
+# Characters of an excerpt kept before the first searched word, so that it reads in context.
+EXCERPT_LEAD = 60
+
+
+@register.filter
+def excerpt(text: str, words: list[str]) -> SafeString:
+    """At most 200 characters of the text, from a little before the first searched word, marked."""
+    text = " ".join(str(text).split())
+    marks = _marks(words)
+    first = marks.search(text) if marks else None
+    start = 0
+    if first and first.start() > EXCERPT_LEAD:
+        space = text.find(" ", first.start() - EXCERPT_LEAD, first.start())
+        start = space + 1 if space >= 0 else first.start()
+    # Room for the two ellipses.
+    end = start + EXCERPT_LENGTH - 2
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    before, after = ("…" if start else ""), ("…" if end < len(text) else "")
+    return format_html("{}{}{}", before, highlight(text[start:end], words), after)
+
+
 @register.simple_tag(takes_context=True)
 def export_url(context, dataset: str, fmt: str) -> str:
     """The export of `dataset` in `fmt`, carrying the page's current filters."""

@@ -139,6 +139,46 @@ def test_a_search_with_a_null_character_is_ignored_with_a_message(client, follow
     assert "Some filters were ignored" in response.content.decode()
 
 
+def test_a_result_found_in_its_actions_shows_an_excerpt_of_one_of_them(client, follow_up, australia):
+    opening = "An agreement between ministries. " * 8
+    long = make_action(
+        australia,
+        [8],
+        title="Seasonal worker scheme",
+        description=f"{opening}It lets growers employ workers from Kiribati for up to seven months. " + "More. " * 40,
+    )
+    page = client.get("/recommendations/?q=kiribati+growers").content.decode()
+    assert numbers(client.get("/recommendations/?q=kiribati+growers")) == [8]
+    assert f'In its published action <a href="/actions/{long.pk}/">Seasonal worker scheme</a>: …' in page
+    shown = re.search(r'<p class="match">.*?</a>: (.*?)</p>', page).group(1)
+    assert "It lets <mark>growers</mark> employ workers from <mark>Kiribati</mark> for up to seven months." in shown
+    assert shown.endswith("…") and len(re.sub(r"</?mark>", "", shown)) <= 200
+    mou = follow_up["mou"]
+    page = client.get("/recommendations/?q=canberra").content.decode()
+    assert (
+        f'<a href="/actions/{mou.pk}/">Memorandum of understanding on labour migration</a>: '
+        "Signed by both ministers of labour in <mark>Canberra</mark>.</p>"
+    ) in page
+    assert 'class="match"' not in client.get("/recommendations/?tracked=yes").content.decode()
+
+
+def test_an_action_excerpt_is_escaped(client, follow_up, australia):
+    action = make_action(
+        australia, [8], title="<script>alert(1)</script> Shelters", description='<b onclick="x">Shelters</b> & more'
+    )
+    page = client.get("/recommendations/?q=shelters").content.decode()
+    assert (
+        f'<a href="/actions/{action.pk}/">&lt;script&gt;alert(1)&lt;/script&gt; <mark>Shelters</mark></a>: '
+        "&lt;b onclick=&quot;x&quot;&gt;<mark>Shelters</mark>&lt;/b&gt; &amp; more</p>"
+    ) in page
+    assert "<script" not in page.split("<main")[1]
+
+
+def test_the_excerpt_is_of_a_published_action(client, follow_up):
+    page = client.get("/recommendations/?q=smuggling").content.decode()
+    assert "Secret draft" not in page and f"/actions/{follow_up['draft'].pk}/" not in page
+
+
 def test_sort_by_progress(client, follow_up):
     assert numbers(client.get("/recommendations/?tracked=yes&sort=-progress"))[:3] == [12, 7, 8]
     assert numbers(client.get("/recommendations/?tracked=yes&sort=-reported"))[0] == 12
@@ -209,17 +249,19 @@ def test_the_list_runs_the_same_queries_at_n_and_ten_times_n_actions(
     client, follow_up, thailand, django_assert_num_queries
 ):
     # header, meetings with their themes and actors for the filter choices, the count, the page of
-    # paragraphs with their progress, the number of reporting actors, their statuses
+    # paragraphs with their progress, the number of reporting actors, their statuses, and one
+    # published action with the words searched for per paragraph shown
     url = "/recommendations/?q=labour&status=completed&actor=THA&sort=-progress"
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(url)
     add_actions(20, thailand, [12, 13])
     make_action(Actor.objects.get(code="IOM"), [12], Status.COMPLETED, title="labour")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(url)
     add_actions(200, thailand, [12, 14, 15])
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert numbers(client.get(url)) == [12]
+    assert 'class="match"' in client.get(url).content.decode()
 
 
 def test_each_filter_menu_offers_its_empty_choice_once(client, follow_up):
