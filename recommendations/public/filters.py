@@ -6,9 +6,12 @@ answers 400 with the reason, so that a script never receives rows it did not ask
 
 from __future__ import annotations
 
+import re
+
 import django_filters
 from django.db import connection
-from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value, Window
+from django.db.models.functions import RowNumber
 
 from ..models import (
     ActionPartner,
@@ -23,6 +26,19 @@ from ..models import (
 )
 
 SEARCH_MAX_LENGTH = 200
+# Characters that PostgreSQL's parser reads as joining two words into one compound or phrase
+# (hyphens, dashes, apostrophes, underscores, other punctuation), which a search of words
+# should separate: "labour-migration" finds "labour migration". A hyphen that starts a word
+# negates it, and ".", "@" and "/" keep abbreviations, addresses and paths whole.
+JOINERS = re.compile(r'(?<=\S)-|_|[^\w\s".@/-]')
+# A quoted phrase or a word, excluded when a "-" starts it (but not when it joins two words).
+TERMS = re.compile(r'(?:(?<!\S)(-))?(?:"([^"]*)"|([^\W_]+))')
+WORDS = re.compile(r"[^\W_]+")
+# Words too common to be worth marking in the results: PostgreSQL's search ignores them.
+UNMARKED = frozenset(
+    ("a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "into", "is", "it", "its")
+    + ("not", "of", "on", "or", "that", "the", "their", "this", "to", "was", "with")
+)
 
 SORTS = {
     "document": ("In document order", ["meeting__start_date", "meeting__code", "number"]),
@@ -111,12 +127,57 @@ class ParagraphFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         themes = [theme for meeting in meetings for theme in meeting.theme_list]
         fields = self.form.fields
-        fields["meeting"].choices = [("", "Any meeting"), *((meeting.code, meeting.title) for meeting in meetings)]
-        fields["theme"].choices = [("", "Any theme"), *((str(theme.pk), str(theme)) for theme in themes)]
+        # Each field's empty_label adds its "Any …" choice in front of these.
+        fields["meeting"].choices = [(meeting.code, meeting.title) for meeting in meetings]
+        fields["theme"].choices = [(str(theme.pk), str(theme)) for theme in themes]
         self.actors = {actor.code: actor for actor in actors}
         choices = {actor.code: f"{actor.short_name} ({actor.code})" for actor in actors}
-        fields["addressee"].choices = [("", "Anyone"), *choices.items()]
-        fields["actor"].choices = [("", "Any actor"), *((a.code, choices[a.code]) for a in actors if not a.is_group)]
+        fields["addressee"].choices = list(choices.items())
+        fields["actor"].choices = [(actor.code, choices[actor.code]) for actor in actors if not actor.is_group]
+
+    @property
+    def search_words(self) -> list[str]:
+        """The words of the search that the results mark: neither negated ones nor the commonest."""
+        if "q" in self.form.errors:
+            return []
+        return marked_words(self.form.cleaned_data.get("q") or "")
+
+    def matching_actions(self, paragraphs: list[Paragraph]) -> dict[int, FollowUpAction]:
+        """One published action of each of `paragraphs` that has a word of the search, in one query.
+
+        On PostgreSQL the recommendation's `ActionWord` row of each word typed names such an
+        action, so that the query reads a few rows per paragraph through their index however many
+        actions there are. Elsewhere the newest action with one of the words is looked for.
+        """
+        words = self.search_words
+        if not words or not paragraphs:
+            return {}
+        ids = [paragraph.pk for paragraph in paragraphs]
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchVector
+
+            typed = Func(SearchVector(Value(" ".join(words)), config="english"), function="tsvector_to_array")
+            rows = (
+                ActionWord.objects.filter(_AnyOf(F("word"), typed), paragraph__in=ids, action__isnull=False)
+                .select_related("action")
+                .order_by("paragraph_id", "word")
+            )
+        else:
+            has_a_word = Q()
+            for word in words:
+                has_a_word |= Q(action__title__icontains=word) | Q(action__description__icontains=word)
+            rows = (
+                ActionRecommendation.objects.filter(
+                    has_a_word, paragraph__in=ids, action__state=FollowUpAction.State.PUBLISHED
+                )
+                .alias(newest=Window(RowNumber(), partition_by=F("paragraph_id"), order_by=F("action_id").desc()))
+                .filter(newest=1)
+                .select_related("action")
+            )
+        found: dict[int, FollowUpAction] = {}
+        for row in rows:
+            found.setdefault(row.paragraph_id, row.action)
+        return found
 
     @property
     def messages(self) -> list[str]:
@@ -132,29 +193,39 @@ class ParagraphFilter(django_filters.FilterSet):
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Paragraphs whose text, or the text of their published actions taken together, has the words.
 
-        On PostgreSQL the paragraph text is matched and ranked with full-text search, and the
-        actions through their recommendation's `ActionWord` rows: the words of all its published
-        actions, so that a search reads a few rows per recommendation however many actions there
-        are. Those rows keep no word order, so a quoted phrase matches the actions when they have
-        all its words. Elsewhere a case-insensitive substring match over the actions stands in,
-        with the quotes of a phrase left out.
+        The words may come in any order and need not be side by side; a quoted phrase must appear
+        as written in the paragraph text. On PostgreSQL the paragraph text is matched and ranked
+        with full-text search (English stemming and stop words; `or` and a leading `-` work as in
+        `websearch_to_tsquery`), and the actions through their recommendation's `ActionWord` rows:
+        the words of all its published actions, so that a search reads a few rows per
+        recommendation however many actions there are. Those rows keep no word order, so the
+        actions match a phrase when they have all its words. Elsewhere every word and quoted
+        phrase must occur, as a case-insensitive substring, in the paragraph text or in its
+        published actions, and none that a "-" excludes.
         """
-        words = value.strip()
-        if not words:
-            return queryset
         if connection.vendor != "postgresql":
-            text = words.strip('"')
+            terms = search_terms(value)
+            if not terms:
+                return queryset.none()
             published = FollowUpAction.objects.published()
-            actions = published.filter(Q(title__icontains=text) | Q(description__icontains=text))
-            answered = ActionRecommendation.objects.filter(action__in=actions).values("paragraph_id")
-            return queryset.filter(Q(text__icontains=text) | Q(pk__in=answered))
+            in_text, in_actions = Q(), Q()
+            for term, excluded in terms:
+                actions = published.filter(Q(title__icontains=term) | Q(description__icontains=term))
+                text_has = Q(text__icontains=term)
+                actions_have = Q(pk__in=ActionRecommendation.objects.filter(action__in=actions).values("paragraph_id"))
+                in_text &= ~text_has if excluded else text_has
+                in_actions &= ~actions_have if excluded else actions_have
+            return queryset.filter(in_text | in_actions)
 
         from django.contrib.postgres.expressions import ArraySubquery
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 
-        query = SearchQuery(words, search_type="websearch", config="english")
+        text = JOINERS.sub(" ", value)
+        # The action words have no positions, so the words of a phrase are looked for one by one.
+        action_text = text.replace('"', " ")
+        query = SearchQuery(text, search_type="websearch", config="english")
         # Only the rows of the words typed: the lexemes of the search text itself.
-        typed = Func(SearchVector(Value(words), config="english"), function="tsvector_to_array")
+        typed = Func(SearchVector(Value(action_text), config="english"), function="tsvector_to_array")
         action_words = ActionWord.objects.filter(_AnyOf(F("word"), typed), paragraph=OuterRef("pk"))
         document = SearchVector("text", config="english")
         return queryset.annotate(
@@ -166,8 +237,7 @@ class ParagraphFilter(django_filters.FilterSet):
                 output_field=SearchVectorField(),
             ),
         ).filter(
-            Q(document=query)
-            | Q(action_document=SearchQuery(words.replace('"', " "), search_type="websearch", config="english"))
+            Q(document=query) | Q(action_document=SearchQuery(action_text, search_type="websearch", config="english"))
         )
 
     def addressed_to(self, queryset: QuerySet, name: str, code: str) -> QuerySet:
@@ -192,6 +262,19 @@ class ParagraphFilter(django_filters.FilterSet):
         if value == "relevance":
             return queryset.order_by("-rank", "meeting__code", "number")
         return queryset.order_by(*SORTS[value][1])
+
+
+def search_terms(value: str) -> list[tuple[str, bool]]:
+    """The quoted phrases and the words outside quotes of a search, in the order typed, each
+    with whether it is excluded."""
+    terms = ((" ".join(phrase.split()) or word, bool(minus)) for minus, phrase, word in TERMS.findall(value))
+    return [(term, excluded) for term, excluded in terms if WORDS.search(term)]
+
+
+def marked_words(value: str) -> list[str]:
+    """The words of a search that are not excluded, lower-cased and once each."""
+    typed = (word.lower() for term, excluded in search_terms(value) if not excluded for word in WORDS.findall(term))
+    return [word for word in dict.fromkeys(typed) if word not in UNMARKED]
 
 
 def involving(actions: QuerySet, code: str) -> QuerySet:

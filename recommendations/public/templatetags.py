@@ -1,10 +1,14 @@
-"""Formatting for the public pages: status badges, progress figures and export links."""
+"""Formatting for the public pages: status badges, progress figures, search marks and export links."""
 
 from __future__ import annotations
+
+import re
 
 from django import template
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from ..models import Status
 
@@ -71,6 +75,60 @@ def coverage(tally) -> str:
 def figure(tally) -> str:
     """A progress figure with its coverage: "54% · 142 of 437 statuses reported"."""
     return f"{percent(tally.progress)} · {coverage(tally)}"
+
+
+# Endings cut from a searched word so that it marks the other forms of the word, about as
+# PostgreSQL's English stemming would find them: "trafficking" marks "traffickers" too.
+ENDINGS = re.compile(r"(?:ing|ed|es|s)$")
+
+
+def _marks(words: list[str]) -> re.Pattern | None:
+    """Whole words that begin with a searched word of four letters or more, or equal a shorter one."""
+    alternatives = [
+        rf"{re.escape(ENDINGS.sub('', word) if len(word) > 5 else word)}\w*"
+        if len(word) >= 4
+        else rf"{re.escape(word)}\b"
+        for word in words
+    ]
+    return re.compile(rf"\b(?:{'|'.join(alternatives)})", re.IGNORECASE) if alternatives else None
+
+
+@register.filter
+def highlight(text: str, words: list[str]) -> SafeString:
+    """The text, escaped, with the words of a search in <mark>."""
+    text = str(text)
+    marks = _marks(words)
+    if marks is None:
+        return escape(text)
+    pairs, end = [], 0
+    for match in marks.finditer(text):
+        pairs.append((text[end : match.start()], match.group()))
+        end = match.end()
+    return format_html("{}{}", format_html_join("", "{}<mark>{}</mark>", pairs), text[end:])
+
+
+EXCERPT_LENGTH = 200
+# Characters of an excerpt kept before the first searched word, so that it reads in context.
+EXCERPT_LEAD = 60
+
+
+@register.filter
+def excerpt(text: str, words: list[str]) -> SafeString:
+    """At most 200 characters of the text, from a little before the first searched word, marked."""
+    text = " ".join(str(text).split())
+    marks = _marks(words)
+    first = marks.search(text) if marks else None
+    start = 0
+    if first and first.start() > EXCERPT_LEAD:
+        space = text.find(" ", first.start() - EXCERPT_LEAD, first.start())
+        start = space + 1 if space >= 0 else first.start()
+    # Room for the two ellipses.
+    end = start + EXCERPT_LENGTH - 2
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    before, after = ("…" if start else ""), ("…" if end < len(text) else "")
+    return format_html("{}{}{}", before, highlight(text[start:end], words), after)
 
 
 @register.simple_tag(takes_context=True)

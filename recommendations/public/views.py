@@ -86,11 +86,9 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
         missing="There is no such page of recommendations.",
     )
     tallies = figures.regional_tallies([paragraph.pk for paragraph in page], list(filterset.actors.values()))
-    return render(
-        request,
-        "public/recommendation_list.html",
-        {"filterset": filterset, "page": page, "rows": [(paragraph, tallies[paragraph.pk]) for paragraph in page]},
-    )
+    matches = filterset.matching_actions(page.object_list)
+    rows = [(paragraph, tallies[paragraph.pk], matches.get(paragraph.pk)) for paragraph in page]
+    return render(request, "public/recommendation_list.html", {"filterset": filterset, "page": page, "rows": rows})
 
 
 @require_safe

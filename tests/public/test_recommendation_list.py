@@ -5,7 +5,7 @@ import re
 import pytest
 
 from recommendations.documents.importer import import_outcomes
-from recommendations.models import Actor, Status, Theme
+from recommendations.models import Actor, Paragraph, Status, Theme
 
 from .conftest import add_actions, make_action
 
@@ -65,6 +65,118 @@ def test_search_finds_paragraph_text_and_published_action_text(client, follow_up
 def test_a_quoted_phrase_finds_the_action_that_has_it(client, follow_up):
     assert 12 in numbers(client.get('/recommendations/?q="understanding+on+labour"'))
     assert numbers(client.get('/recommendations/?q="ministers+of+labour"&tracked=yes')) == [12]
+
+
+def test_a_search_finds_the_words_in_any_order_not_only_the_exact_phrase(client, follow_up, thailand, australia):
+    make_action(thailand, [7], title="Law against trafficking in persons")
+    make_action(australia, [8], title="Review of labour-migration agreements")
+    assert 16 in numbers(client.get("/recommendations/?q=victims+trafficking"))
+    assert 7 in numbers(client.get("/recommendations/?q=trafficking+persons&tracked=yes"))
+    assert 7 in numbers(client.get("/recommendations/?q=persons+trafficking&tracked=yes"))
+    # Hyphenated words are words too, in the paragraphs and in the actions.
+    assert {1, 9} <= set(numbers(client.get("/recommendations/?q=pacific-asia")))
+    assert 8 in numbers(client.get("/recommendations/?q=migration-labour&tracked=yes"))
+    assert 8 in numbers(client.get("/recommendations/?q=labour-migration&tracked=yes"))
+
+
+def test_a_quoted_phrase_is_still_a_phrase_in_the_paragraph_text(client, follow_up):
+    assert 16 in numbers(client.get('/recommendations/?q="combat+human+trafficking"'))
+    assert numbers(client.get('/recommendations/?q="trafficking+human+combat"')) == []
+
+
+def test_the_words_searched_for_are_marked_in_the_results(client, follow_up):
+    page = client.get("/recommendations/?q=the+victims+of+trafficking+-remittances").content.decode()
+    assert (
+        "focus on prevention of <mark>trafficking</mark>, prosecution of <mark>traffickers</mark> "
+        "and protection of <mark>victims</mark>"
+    ) in page
+    assert "<mark>of</mark>" not in page and "<mark>the</mark>" not in page.lower()
+    assert "<mark>remittance" not in page
+
+
+def test_marking_the_words_escapes_the_text_and_the_query(client, follow_up):
+    Paragraph.objects.filter(meeting__code="bangkok-2006", number=16).update(
+        text='<script>alert("victims")</script> Victims & <b>trafficking</b>'
+    )
+    page = client.get("/recommendations/", {"q": "victims"}).content.decode()
+    assert (
+        "&lt;script&gt;alert(&quot;<mark>victims</mark>&quot;)&lt;/script&gt; <mark>Victims</mark> &amp; "
+        "&lt;b&gt;trafficking&lt;/b&gt;"
+    ) in page
+    for query in ["<b>victims</b>", "<script>alert(1)</script>", "script", "lt amp quot gt", 'victims" onmouseover="x']:
+        response = client.get("/recommendations/", {"q": query})
+        assert response.status_code == 200
+        main = response.content.decode().split("<main")[1]
+        assert "<script" not in main and "<b>" not in main and 'onmouseover="' not in main
+        assert "&<mark>" not in main and "<mark>;" not in main
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "!!!",
+        "the of and",
+        '"',
+        '""',
+        '"unclosed phrase',
+        "-",
+        "or",
+        "a:* & !b | (c)",
+        "labour " * 28,
+        "x" * 200,
+        "é—ü’ß",
+    ],
+)
+def test_any_search_text_answers_a_page(client, follow_up, query):
+    response = client.get("/recommendations/", {"q": query})
+    assert response.status_code == 200
+    assert "Some filters were ignored" not in response.content.decode()
+
+
+def test_a_search_with_a_null_character_is_ignored_with_a_message(client, follow_up):
+    response = client.get("/recommendations/?q=labour%00")
+    assert response.status_code == 200
+    assert "Some filters were ignored" in response.content.decode()
+
+
+def test_a_result_found_in_its_actions_shows_an_excerpt_of_one_of_them(client, follow_up, australia):
+    opening = "An agreement between ministries. " * 8
+    long = make_action(
+        australia,
+        [8],
+        title="Seasonal worker scheme",
+        description=f"{opening}It lets growers employ workers from Kiribati for up to seven months. " + "More. " * 40,
+    )
+    page = client.get("/recommendations/?q=kiribati+growers").content.decode()
+    assert numbers(client.get("/recommendations/?q=kiribati+growers")) == [8]
+    assert f'In its published action <a href="/actions/{long.pk}/">Seasonal worker scheme</a>: …' in page
+    shown = re.search(r'<p class="match">.*?</a>: (.*?)</p>', page).group(1)
+    assert "It lets <mark>growers</mark> employ workers from <mark>Kiribati</mark> for up to seven months." in shown
+    assert shown.endswith("…") and len(re.sub(r"</?mark>", "", shown)) <= 200
+    mou = follow_up["mou"]
+    page = client.get("/recommendations/?q=canberra").content.decode()
+    assert (
+        f'<a href="/actions/{mou.pk}/">Memorandum of understanding on labour migration</a>: '
+        "Signed by both ministers of labour in <mark>Canberra</mark>.</p>"
+    ) in page
+    assert 'class="match"' not in client.get("/recommendations/?tracked=yes").content.decode()
+
+
+def test_an_action_excerpt_is_escaped(client, follow_up, australia):
+    action = make_action(
+        australia, [8], title="<script>alert(1)</script> Shelters", description='<b onclick="x">Shelters</b> & more'
+    )
+    page = client.get("/recommendations/?q=shelters").content.decode()
+    assert (
+        f'<a href="/actions/{action.pk}/">&lt;script&gt;alert(1)&lt;/script&gt; <mark>Shelters</mark></a>: '
+        "&lt;b onclick=&quot;x&quot;&gt;<mark>Shelters</mark>&lt;/b&gt; &amp; more</p>"
+    ) in page
+    assert "<script" not in page.split("<main")[1]
+
+
+def test_the_excerpt_is_of_a_published_action(client, follow_up):
+    page = client.get("/recommendations/?q=smuggling").content.decode()
+    assert "Secret draft" not in page and f"/actions/{follow_up['draft'].pk}/" not in page
 
 
 def test_sort_by_progress(client, follow_up):
@@ -138,14 +250,32 @@ def test_the_list_runs_the_same_queries_at_n_and_ten_times_n_actions(
 ):
     # header, meetings with their themes and actors for the filter choices, the count, the page of
     # paragraphs with their progress, the page's addressees as written and the group memberships
-    # (its addressed pairs), the statuses
+    # (its addressed pairs), the statuses, and one published action with the words searched
+    # for per paragraph shown
     url = "/recommendations/?q=labour&status=completed&actor=THA&sort=-progress"
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(url)
     add_actions(20, thailand, [12, 13])
     make_action(Actor.objects.get(code="IOM"), [12], Status.COMPLETED, title="labour")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(url)
     add_actions(200, thailand, [12, 14, 15])
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert numbers(client.get(url)) == [12]
+    assert 'class="match"' in client.get(url).content.decode()
+
+
+def test_each_filter_menu_offers_its_empty_choice_once(client, follow_up):
+    page = client.get("/recommendations/").content.decode()
+    menus = dict(re.findall(r'<select name="(\w+)"[^>]*>(.*?)</select>', page, re.S))
+    assert set(menus) == {"meeting", "theme", "addressee", "actor", "status", "tracked", "sort"}
+    empty = {name: re.findall(r'<option value=""[^>]*>([^<]*)<', options) for name, options in menus.items()}
+    assert empty == {
+        "meeting": ["Any meeting"],
+        "theme": ["Any theme"],
+        "addressee": ["Anyone"],
+        "actor": ["Any actor"],
+        "status": ["Any status"],
+        "tracked": ["Recommendations and context"],
+        "sort": [],
+    }

@@ -37,6 +37,23 @@ def recounted() -> dict[tuple[int, str], int]:
         return {(paragraph, word): count for paragraph, word, count in cursor.fetchall()}
 
 
+def misnamed() -> list[tuple[int, str]]:
+    """The rows whose named action is not a published action on the recommendation using the word."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT w.paragraph_id, w.word FROM recommendations_actionword AS w
+            WHERE NOT EXISTS (
+                SELECT FROM recommendations_actionrecommendation AS l
+                JOIN recommendations_followupaction AS a ON a.id = l.action_id
+                WHERE l.paragraph_id = w.paragraph_id AND l.action_id = w.action_id AND a.state = 'published'
+                  AND w.word = ANY(tsvector_to_array(to_tsvector('english', a.title || ' ' || a.description)))
+            )
+            """
+        )
+        return cursor.fetchall()
+
+
 def kept() -> dict[tuple[int, str], int]:
     return {(row.paragraph_id, row.word): row.actions for row in ActionWord.objects.all()}
 
@@ -48,11 +65,13 @@ def words_of(paragraph: Paragraph) -> set[str]:
 def test_drafts_and_submissions_add_no_words(thai_submitted, p15):
     assert words_of(p15) == set()
     assert kept() == recounted() == {}
+    assert misnamed() == []
 
 
 def test_publishing_adds_the_words_of_the_action(thai_published, p15):
     assert {"nation", "action", "plan", "labour", "migrat"} <= words_of(p15)
     assert kept() == recounted()
+    assert misnamed() == []
 
 
 def test_an_approved_revision_replaces_words_and_recommendations(thai_published, thai_focal_point, secretariat, p15):
@@ -67,6 +86,7 @@ def test_an_approved_revision_replaces_words_and_recommendations(thai_published,
     assert words_of(p15) == set()
     assert {"shelter", "victim", "traffick"} <= words_of(p16) and "labour" not in words_of(p16)
     assert kept() == recounted()
+    assert misnamed() == []
 
 
 def test_two_actions_count_a_shared_word_until_one_goes(thai_published, thailand, thai_focal_point, secretariat, p15):
@@ -76,10 +96,13 @@ def test_two_actions_count_a_shared_word_until_one_goes(thai_published, thailand
     workflow.submit(action=other, user=thai_focal_point, version=other.version)
     workflow.approve(action=other, user=secretariat)
     assert ActionWord.objects.get(paragraph=p15, word="labour").actions == 2
+    assert ActionWord.objects.get(paragraph=p15, word="labour").action == thai_published
     thai_published.delete()
     assert ActionWord.objects.get(paragraph=p15, word="labour").actions == 1
+    assert ActionWord.objects.get(paragraph=p15, word="labour").action == other
     assert "plan" not in words_of(p15)
     assert kept() == recounted()
+    assert misnamed() == []
 
 
 def test_unpublishing_and_relinking_in_the_database(thai_published, p15):
@@ -90,10 +113,13 @@ def test_unpublishing_and_relinking_in_the_database(thai_published, p15):
     assert words_of(p15) == set()
     FollowUpAction.objects.filter(pk=thai_published.pk).update(state=FollowUpAction.State.RETURNED)
     assert kept() == recounted() == {}
+    assert misnamed() == []
 
 
 def test_bulk_demo_data_and_its_removal(workshop):
     generate_demo_data(actors=3, actions=400)
     assert kept() == recounted() != {}
+    assert misnamed() == []
     remove_demo_data()
     assert kept() == recounted() == {}
+    assert misnamed() == []
