@@ -8,12 +8,13 @@ address, and *participations* record who took part in a meeting.
 
 from __future__ import annotations
 
-import pycountry
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.urls import reverse
+
+from .countries import un_names
 
 
 class MeetingManager(models.Manager):
@@ -207,11 +208,11 @@ class Actor(models.Model):
         unique=True,
         help_text="ISO 3166-1 alpha-3 for governments (THA); upper-case letters, digits and hyphens otherwise.",
     )
-    # Blank in forms so that a government's names can be left for ISO 3166 to fill (see
+    # Blank in forms so that a government's names can be left for the UN's names to fill (see
     # clean); the database still refuses an empty name.
-    name = models.CharField(max_length=300, blank=True, help_text="For governments, the ISO 3166 name unless set.")
+    name = models.CharField(max_length=300, blank=True, help_text="For governments, the UN's formal name unless set.")
     short_name = models.CharField(
-        max_length=100, blank=True, help_text="For governments, the ISO 3166 common name unless set."
+        max_length=100, blank=True, help_text='For governments, the UN\'s short name ("Viet Nam") unless set.'
     )
     kind = models.CharField(max_length=32, choices=Kind.choices)
     description = models.CharField(max_length=300, blank=True, help_text='E.g. "UN specialised agency".')
@@ -247,20 +248,18 @@ class Actor(models.Model):
     def clean(self) -> None:
         self.code = self.code.strip().upper()
         if self.kind == self.Kind.GOVERNMENT:
-            country = pycountry.countries.get(alpha_3=self.code)
-            if country is None:
+            names = un_names(self.code)
+            if names is None:
                 raise ValidationError({"code": f"{self.code!r} is not an ISO 3166-1 alpha-3 country code."})
-            # ISO 3166's English short name ("Viet Nam", "Korea, Republic of") is the formal
-            # name; its common name ("Vietnam", "South Korea") reads better in tables.
-            self.name = self.name or country.name
-            self.short_name = self.short_name or getattr(country, "common_name", country.name)
+            self.name = self.name or names.name
+            self.short_name = self.short_name or names.short_name
         missing = {field: "This field is required." for field in ("name", "short_name") if not getattr(self, field)}
         if missing:
             raise ValidationError(missing)
 
 
 def government(code: str, **fields) -> Actor:
-    """An unsaved government actor named from ISO 3166-1."""
+    """An unsaved government actor, named as the United Nations writes its name."""
     actor = Actor(code=code, kind=Actor.Kind.GOVERNMENT, **fields)
     actor.clean()
     return actor

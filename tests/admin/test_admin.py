@@ -498,10 +498,11 @@ def test_adding_a_government_with_an_unknown_code_in_the_admin_explains_the_code
     assert not Actor.objects.exists()
 
 
-def test_adding_a_government_without_names_in_the_admin_names_it_from_iso_3166(admin_client):
-    response = add_government(admin_client, code="LAO")
+def test_adding_a_government_without_names_in_the_admin_names_it_as_the_un_does(admin_client):
+    response = add_government(admin_client, code="IRN")
     assert response.status_code == 302, form_errors(response)
-    assert Actor.objects.get().name == "Lao People's Democratic Republic"
+    actor = Actor.objects.get()
+    assert (actor.name, actor.short_name) == ("Islamic Republic of Iran", "Iran (Islamic Republic of)")
 
 
 # Query counts do not grow with the data
