@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.urls import reverse
+from django.utils import dateformat
 
 from .countries import un_names
 
@@ -81,6 +82,16 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def label(self) -> str:
+        """A short name people read, from the meeting's city and month: "Bangkok, April 2006".
+
+        The code ("bangkok-2006") is for URLs and exports; the title is a sentence long.
+        """
+        if not (self.place and self.start_date):
+            return self.title
+        return f"{self.place.split(',')[0]}, {dateformat.format(self.start_date, 'F Y')}"
 
     def natural_key(self) -> tuple[str]:
         return (self.code,)
@@ -171,7 +182,7 @@ class Paragraph(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.meeting.code} ¶{self.number}"
+        return f"Paragraph {self.number} — {self.meeting.label}"
 
     def get_absolute_url(self) -> str:
         return reverse("recommendations:paragraph", args=[self.meeting.code, self.number])
@@ -196,6 +207,16 @@ class ActorKind(models.TextChoices):
     INTERNATIONAL_ORGANISATION = "international_organisation", "UN agency or intergovernmental organisation"
     REGIONAL_PROCESS = "regional_process", "Regional consultative process"
     STAKEHOLDER_GROUP = "stakeholder_group", "Stakeholder group"
+
+
+# Each kind's name for all its actors, as it reads after "All": the labels are singular, and
+# lower-casing one would turn "UN" into "un".
+ACTOR_KIND_PLURALS = {
+    ActorKind.GOVERNMENT: "governments",
+    ActorKind.INTERNATIONAL_ORGANISATION: "UN agencies and intergovernmental organisations",
+    ActorKind.REGIONAL_PROCESS: "regional consultative processes",
+    ActorKind.STAKEHOLDER_GROUP: "stakeholder groups",
+}
 
 
 class Actor(models.Model):
@@ -241,6 +262,10 @@ class Actor(models.Model):
 
     def __str__(self) -> str:
         return self.short_name
+
+    @property
+    def kind_plural(self) -> str:
+        return ACTOR_KIND_PLURALS[self.kind]
 
     def natural_key(self) -> tuple[str]:
         return (self.code,)
@@ -301,7 +326,7 @@ class Participation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.actor} — {self.get_role_display()} at {self.meeting.code}"
+        return f"{self.actor} — {self.get_role_display()} at {self.meeting.label}"
 
     def natural_key(self) -> tuple[str, str]:
         return (*self.meeting.natural_key(), *self.actor.natural_key())

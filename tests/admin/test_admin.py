@@ -178,6 +178,12 @@ def test_admin_index_lists_every_registered_model(admin_client):
         assert admin_url(model_name, "changelist") in response.content.decode()
 
 
+def test_the_admin_names_paragraphs_in_words_not_by_the_meetings_code(admin_client, workshop):
+    page = admin_client.get(admin_url("paragraph", "changelist")).content.decode()
+    assert "Paragraph 4 — Bangkok, April 2006" in page
+    assert "bangkok-2006 ¶" not in page
+
+
 @pytest.mark.parametrize("model_name", REGISTERED)
 def test_secretariat_opens_the_changelist_of_every_model(admin_client, one_of_each, model_name):
     response = admin_client.get(admin_url(model_name, "changelist"))
