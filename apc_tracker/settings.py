@@ -119,7 +119,7 @@ INSTALLED_APPS = [
     "csp",
     "django_filters",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "security.apps.AuthenticatorAppsConfig",
     "simple_history",
     "recommendations",
     "security",

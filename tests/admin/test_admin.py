@@ -178,6 +178,12 @@ def test_admin_index_lists_every_registered_model(admin_client):
         assert admin_url(model_name, "changelist") in response.content.decode()
 
 
+def test_admin_index_names_its_sections_in_words(admin_client):
+    sections = [app["name"] for app in admin_client.get(reverse("admin:index")).context["app_list"]]
+    assert "Second factor: authenticator apps" in sections
+    assert not [name for name in sections if "_" in name or "otp" in name.lower()]
+
+
 def test_the_admin_names_paragraphs_in_words_not_by_the_meetings_code(admin_client, workshop):
     page = admin_client.get(admin_url("paragraph", "changelist")).content.decode()
     assert "Paragraph 4 — Bangkok, April 2006" in page
