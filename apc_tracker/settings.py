@@ -147,7 +147,7 @@ INSTALLED_APPS = [
     "csp",
     "django_filters",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "security.apps.AuthenticatorAppsConfig",
     "axes",
     "simple_history",
     "recommendations",

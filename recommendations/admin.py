@@ -419,7 +419,8 @@ class FollowUpActionAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="recommendations")
     def recommendation_numbers(self, action):
-        return ", ".join(str(p) for p in action.recommendations.all())
+        # The paragraphs' names hold commas ("Paragraph 7 — Bangkok, April 2006").
+        return "; ".join(str(p) for p in action.recommendations.all())
 
     def save_model(self, request, obj, form, change):
         """Nothing yet: the workflow saves the action with its inlines, in `save_related`."""

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django_otp.plugins.otp_totp.apps import DefaultConfig as TOTPDefaultConfig
 
 
 class SecretariatAdminConfig(admin_apps.AdminConfig):
@@ -7,6 +8,16 @@ class SecretariatAdminConfig(admin_apps.AdminConfig):
 
     default = False
     default_site = "security.admin_site.SecretariatAdminSite"
+
+
+class AuthenticatorAppsConfig(TOTPDefaultConfig):
+    """django-otp's authenticator app devices, under a name the admin's index shows in words.
+
+    Without it the admin names the section after the app's label, "OTP_TOTP".
+    """
+
+    default = False
+    verbose_name = "Second factor: authenticator apps"
 
 
 class SecurityConfig(AppConfig):

@@ -37,6 +37,7 @@ from recommendations.models import (
     ReportingRound,
     Status,
     Theme,
+    government,
 )
 
 DAY = datetime.timedelta(days=1)
@@ -557,28 +558,43 @@ def test_full_clean_accepts_any_upper_case_code_for_actors_that_are_not_governme
     assert actor.code == "G-77"
 
 
-def test_clean_upper_cases_a_government_code_and_names_the_government_from_iso_3166(db):
+def test_clean_upper_cases_a_government_code_and_names_the_government_as_the_un_does(db):
     actor = Actor(code=" tha ", kind=Actor.Kind.GOVERNMENT)
     actor.clean()
-    assert (actor.code, actor.name, actor.short_name) == ("THA", "Thailand", "Thailand")
+    assert (actor.code, actor.name, actor.short_name) == ("THA", "Kingdom of Thailand", "Thailand")
 
 
-def test_clean_names_a_government_by_its_iso_3166_name_and_its_common_name(db):
-    actor = Actor(code="vnm", kind=Actor.Kind.GOVERNMENT)
+@pytest.mark.parametrize(
+    ("code", "name", "short_name"),
+    [
+        ("vnm", "Socialist Republic of Viet Nam", "Viet Nam"),
+        ("KOR", "Republic of Korea", "Republic of Korea"),
+        ("IRN", "Islamic Republic of Iran", "Iran (Islamic Republic of)"),
+        ("LAO", "Lao People's Democratic Republic", "Lao People's Democratic Republic"),
+        ("AUS", "Australia", "Australia"),
+    ],
+)
+def test_clean_names_a_government_by_the_uns_formal_name_and_short_name(db, code, name, short_name):
+    actor = Actor(code=code, kind=Actor.Kind.GOVERNMENT)
     actor.clean()
-    assert (actor.code, actor.name, actor.short_name) == ("VNM", "Viet Nam", "Vietnam")
+    assert (actor.code, actor.name, actor.short_name) == (code.upper(), name, short_name)
+
+
+def test_government_names_a_territory_without_a_formal_name_by_its_short_name(db):
+    actor = government("HKG")
+    assert actor.name == actor.short_name == "China, Hong Kong Special Administrative Region"
 
 
 def test_clean_keeps_the_names_given_to_a_government(db):
-    actor = Actor(code="VNM", kind=Actor.Kind.GOVERNMENT, name="Socialist Republic of Viet Nam", short_name="VN")
+    actor = Actor(code="VNM", kind=Actor.Kind.GOVERNMENT, name="Vietnam", short_name="VN")
     actor.full_clean()
-    assert (actor.name, actor.short_name) == ("Socialist Republic of Viet Nam", "VN")
+    assert (actor.name, actor.short_name) == ("Vietnam", "VN")
 
 
-def test_full_clean_names_a_government_left_without_a_name_from_iso_3166(db):
+def test_full_clean_names_a_government_left_without_a_name_as_the_un_does(db):
     actor = Actor(code="THA", kind=Actor.Kind.GOVERNMENT)
     actor.full_clean()
-    assert (actor.name, actor.short_name) == ("Thailand", "Thailand")
+    assert (actor.name, actor.short_name) == ("Kingdom of Thailand", "Thailand")
 
 
 def test_full_clean_refuses_an_action_whose_status_holds_as_of_a_future_date(thailand):

@@ -17,12 +17,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-import pycountry
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Upper
 from django.urls import reverse
+from django.utils import dateformat
+
+from .countries import un_names
 
 
 class MeetingManager(models.Manager):
@@ -89,6 +91,16 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def label(self) -> str:
+        """A short name people read, from the meeting's city and month: "Bangkok, April 2006".
+
+        The code ("bangkok-2006") is for URLs and exports; the title is a sentence long.
+        """
+        if not (self.place and self.start_date):
+            return self.title
+        return f"{self.place.split(',')[0]}, {dateformat.format(self.start_date, 'F Y')}"
 
     def natural_key(self) -> tuple[str]:
         return (self.code,)
@@ -209,7 +221,7 @@ class Paragraph(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.meeting.code} ¶{self.number}"
+        return f"Paragraph {self.number} — {self.meeting.label}"
 
     def get_absolute_url(self) -> str:
         return reverse("recommendations:paragraph", args=[self.meeting.code, self.number])
@@ -276,6 +288,16 @@ def addresses(actor: Actor) -> Exists:
     )
 
 
+# Each kind's name for all its actors, as it reads after "All": the labels are singular, and
+# lower-casing one would turn "UN" into "un".
+ACTOR_KIND_PLURALS = {
+    ActorKind.GOVERNMENT: "governments",
+    ActorKind.INTERNATIONAL_ORGANISATION: "UN agencies and intergovernmental organisations",
+    ActorKind.REGIONAL_PROCESS: "regional consultative processes",
+    ActorKind.STAKEHOLDER_GROUP: "stakeholder groups",
+}
+
+
 class Actor(models.Model):
     """A government, organisation, regional process or stakeholder group."""
 
@@ -286,11 +308,11 @@ class Actor(models.Model):
         unique=True,
         help_text="ISO 3166-1 alpha-3 for governments (THA); upper-case letters, digits and hyphens otherwise.",
     )
-    # Blank in forms so that a government's names can be left for ISO 3166 to fill (see
+    # Blank in forms so that a government's names can be left for the UN's names to fill (see
     # clean); the database still refuses an empty name.
-    name = models.CharField(max_length=300, blank=True, help_text="For governments, the ISO 3166 name unless set.")
+    name = models.CharField(max_length=300, blank=True, help_text="For governments, the UN's formal name unless set.")
     short_name = models.CharField(
-        max_length=100, blank=True, help_text="For governments, the ISO 3166 common name unless set."
+        max_length=100, blank=True, help_text='For governments, the UN\'s short name ("Viet Nam") unless set.'
     )
     kind = models.CharField(max_length=32, choices=Kind.choices)
     description = models.CharField(max_length=300, blank=True, help_text='E.g. "UN specialised agency".')
@@ -320,6 +342,10 @@ class Actor(models.Model):
     def __str__(self) -> str:
         return self.short_name
 
+    @property
+    def kind_plural(self) -> str:
+        return ACTOR_KIND_PLURALS[self.kind]
+
     def natural_key(self) -> tuple[str]:
         return (self.code,)
 
@@ -335,13 +361,11 @@ class Actor(models.Model):
     def clean(self) -> None:
         self.code = self.code.strip().upper()
         if self.kind == self.Kind.GOVERNMENT:
-            country = pycountry.countries.get(alpha_3=self.code)
-            if country is None:
+            names = un_names(self.code)
+            if names is None:
                 raise ValidationError({"code": f"{self.code!r} is not an ISO 3166-1 alpha-3 country code."})
-            # ISO 3166's English short name ("Viet Nam", "Korea, Republic of") is the formal
-            # name; its common name ("Vietnam", "South Korea") reads better in tables.
-            self.name = self.name or country.name
-            self.short_name = self.short_name or getattr(country, "common_name", country.name)
+            self.name = self.name or names.name
+            self.short_name = self.short_name or names.short_name
         missing = {field: "This field is required." for field in ("name", "short_name") if not getattr(self, field)}
         if missing:
             raise ValidationError(missing)
@@ -394,7 +418,7 @@ class GroupMembership(models.Model):
 
 
 def government(code: str, **fields) -> Actor:
-    """An unsaved government actor named from ISO 3166-1."""
+    """An unsaved government actor, named as the United Nations writes its name."""
     actor = Actor(code=code, kind=Actor.Kind.GOVERNMENT, **fields)
     actor.clean()
     return actor
@@ -436,7 +460,7 @@ class Participation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.actor} — {self.get_role_display()} at {self.meeting.code}"
+        return f"{self.actor} — {self.get_role_display()} at {self.meeting.label}"
 
     def natural_key(self) -> tuple[str, str]:
         return (*self.meeting.natural_key(), *self.actor.natural_key())

@@ -30,7 +30,7 @@ from ..models import (
 )
 from ..progress.statuses import refresh_implementation_statuses
 
-# ISO 3166-1 alpha-3 codes of Asia-Pacific members of UN ESCAP; names come from ISO 3166.
+# ISO 3166-1 alpha-3 codes of Asia-Pacific members of UN ESCAP; `government` names them as the UN does.
 ASIA_PACIFIC = [
     "AFG",
     "BGD",

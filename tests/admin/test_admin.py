@@ -178,6 +178,18 @@ def test_admin_index_lists_every_registered_model(admin_client):
         assert admin_url(model_name, "changelist") in response.content.decode()
 
 
+def test_admin_index_names_its_sections_in_words(admin_client):
+    sections = [app["name"] for app in admin_client.get(reverse("admin:index")).context["app_list"]]
+    assert "Second factor: authenticator apps" in sections
+    assert not [name for name in sections if "_" in name or "otp" in name.lower()]
+
+
+def test_the_admin_names_paragraphs_in_words_not_by_the_meetings_code(admin_client, workshop):
+    page = admin_client.get(admin_url("paragraph", "changelist")).content.decode()
+    assert "Paragraph 4 — Bangkok, April 2006" in page
+    assert "bangkok-2006 ¶" not in page
+
+
 @pytest.mark.parametrize("model_name", REGISTERED)
 def test_secretariat_opens_the_changelist_of_every_model(admin_client, one_of_each, model_name):
     response = admin_client.get(admin_url(model_name, "changelist"))
@@ -498,10 +510,11 @@ def test_adding_a_government_with_an_unknown_code_in_the_admin_explains_the_code
     assert not Actor.objects.exists()
 
 
-def test_adding_a_government_without_names_in_the_admin_names_it_from_iso_3166(admin_client):
-    response = add_government(admin_client, code="LAO")
+def test_adding_a_government_without_names_in_the_admin_names_it_as_the_un_does(admin_client):
+    response = add_government(admin_client, code="IRN")
     assert response.status_code == 302, form_errors(response)
-    assert Actor.objects.get().name == "Lao People's Democratic Republic"
+    actor = Actor.objects.get()
+    assert (actor.name, actor.short_name) == ("Islamic Republic of Iran", "Iran (Islamic Republic of)")
 
 
 # Query counts do not grow with the data

@@ -20,7 +20,7 @@ def sign_in(page, secretariat) -> None:
 def test_the_secretariat_signs_in_and_marks_paragraph_4_as_tracked(page, live_workshop, secretariat):
     sign_in(page, secretariat)
     page.get_by_role("link", name="Paragraphs").click()
-    page.get_by_role("link", name="bangkok-2006 ¶4").click()
+    page.get_by_role("link", name="Paragraph 4 — Bangkok, April 2006").click()
     expect(page.get_by_text("There was also a suggestion that national preparatory meetings")).to_be_visible()
     page.get_by_label("Tracked recommendation").check()
     page.get_by_role("button", name="Save", exact=True).click()

@@ -90,10 +90,19 @@ def test_every_tracked_recommendation_has_a_reading_of_its_addressees(workshop):
 def test_only_thailand_among_governments_is_recorded_at_the_workshop(workshop):
     governments = Participation.objects.filter(meeting=workshop, actor__kind=Actor.Kind.GOVERNMENT)
     assert list(governments.values_list("actor__code", "role", "verified")) == [("THA", "host", True)]
-    assert list(Actor.objects.filter(kind=Actor.Kind.GOVERNMENT).order_by("code").values_list("code", "name")) == [
-        ("AUS", "Australia"),
-        ("THA", "Thailand"),
-        ("VNM", "Viet Nam"),
+    assert list(Actor.objects.filter(kind=Actor.Kind.GOVERNMENT).order_by("code").values_list("code", flat=True)) == [
+        "AUS",
+        "THA",
+        "VNM",
+    ]
+
+
+def test_the_governments_are_named_as_the_united_nations_writes_their_names(workshop):
+    names = Actor.objects.filter(kind=Actor.Kind.GOVERNMENT).order_by("code").values_list("code", "short_name", "name")
+    assert list(names) == [
+        ("AUS", "Australia", "Australia"),
+        ("THA", "Thailand", "Kingdom of Thailand"),
+        ("VNM", "Viet Nam", "Socialist Republic of Viet Nam"),
     ]
 
 

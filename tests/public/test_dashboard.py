@@ -15,7 +15,7 @@ def test_the_matrix_shows_each_actors_status_and_keeps_no_information_apart_from
     assert "Thailand on paragraph 12: Completed" in page
     assert "Australia on paragraph 8: Not started" in page
     assert "Australia on paragraph 9: No information provided" in page
-    assert "Vietnam on paragraph 9: No information provided" in page
+    assert "Viet Nam on paragraph 9: No information provided" in page
 
 
 def test_the_dashboard_never_shows_unpublished_actions(client, follow_up):

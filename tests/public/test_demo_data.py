@@ -26,6 +26,18 @@ def test_demo_data_is_labelled_spread_over_time_and_shows_a_notice(client, works
     assert "demo data</span>" in client.get(f"/actors/{actors[0].code}/").content.decode()
 
 
+def test_demo_governments_are_named_as_the_united_nations_writes_their_names(workshop):
+    call_command("generate_demo_data", "--actors", "36", "--actions", "10", verbosity=0)
+    names = dict(Actor.objects.filter(code__in=["IRN", "KOR", "LAO", "PRK"]).values_list("code", "short_name"))
+    assert names == {
+        "IRN": "Iran (Islamic Republic of)",
+        "KOR": "Republic of Korea",
+        "LAO": "Lao People's Democratic Republic",
+        "PRK": "Democratic People's Republic of Korea",
+    }
+    assert Actor.objects.get(code="IRN").name == "Islamic Republic of Iran"
+
+
 def test_demo_statuses_are_those_the_actions_give(workshop):
     call_command("generate_demo_data", "--actors", "3", "--actions", "200", verbosity=0)
     before = set(ImplementationStatus.objects.values_list("actor_id", "paragraph_id", "status", "as_of"))

@@ -43,6 +43,12 @@ def test_the_sign_in_page_signs_a_focal_point_in_to_their_workspace(client, thai
     assert "My workspace: Thailand" in client.get("/my/").text
 
 
+def test_the_workspace_names_each_recommendation_in_words_not_by_the_meetings_code(thai_client):
+    page = thai_client.get("/my/").text
+    assert '/recommendations/bangkok-2006/12/">Paragraph 12 — Bangkok, April 2006</a>' in page
+    assert "bangkok-2006 ¶" not in page
+
+
 def test_a_focal_point_logs_an_action_with_a_file_as_a_draft_of_their_actor(thai_client, p15, thailand):
     data = action_form(p15, evidence_file=pdf(), evidence_restricted="on")
     response = thai_client.post("/my/actions/new/", data)
