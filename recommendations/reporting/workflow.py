@@ -38,7 +38,7 @@ from ..models import (
     Status,
 )
 from ..progress.statuses import refresh_implementation_statuses, status_pairs
-from . import mail
+from . import mail, notices
 from .uploads import sniff_content_type, stored_name
 
 logger = logging.getLogger(__name__)
@@ -126,7 +126,10 @@ def edit_action(*, action: FollowUpAction, user: AbstractBaseUser, version: int,
 
 
 def submit(*, action: FollowUpAction, user: AbstractBaseUser, version: int) -> ActionContent:
-    """Send the draft or returned action (or revision) to the secretariat for review."""
+    """Send the draft or returned action (or revision) to the secretariat for review.
+
+    The secretariat is told by mail, at once or in the hourly digest (see `notices`).
+    """
     with transaction.atomic():
         target = action.working_copy()
         if target.state not in (ActionState.DRAFT, ActionState.RETURNED):
@@ -136,6 +139,7 @@ def submit(*, action: FollowUpAction, user: AbstractBaseUser, version: int) -> A
         target.submitted_at, target.submitted_by = timezone.now(), user
         target._change_reason = "Submitted for review"
         target.save()
+        notices.submitted(target)
     return target
 
 
