@@ -36,8 +36,11 @@ class ActionForm(forms.Form):
     )
     title = forms.CharField(max_length=300)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    # No status is chosen for the reporter: one left as it came would be reported unread.
     status = forms.ChoiceField(
-        choices=Status.choices, help_text="How far the action has got, as your government sees it."
+        choices=[("", "Choose a status"), *Status.choices],
+        help_text="How far the action has got, as your government sees it.",
+        error_messages={"required": "Choose the status of the action."},
     )
     status_as_of = forms.DateField(label="Status as of", widget=DateInput, help_text="The date the status holds on.")
     status_source = forms.CharField(
