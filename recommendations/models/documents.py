@@ -185,7 +185,13 @@ class Paragraph(models.Model):
             raise ValidationError({"theme": "The theme belongs to another meeting's document."})
 
 
-class ActorManager(models.Manager):
+class ActorQuerySet(models.QuerySet):
+    def that_act(self) -> ActorQuerySet:
+        """Actors that can carry out or join an action: all but the stakeholder groups."""
+        return self.exclude(kind=ActorKind.STAKEHOLDER_GROUP)
+
+
+class ActorManager(models.Manager.from_queryset(ActorQuerySet)):
     def get_by_natural_key(self, code: str) -> Actor:
         return self.get(code=code)
 
@@ -243,6 +249,12 @@ class Actor(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.code,)
+
+    @property
+    def is_group(self) -> bool:
+        """A stakeholder group ("All States", "Civil society") names many actors at once: the
+        documents address it, but it cannot itself carry out or join an action."""
+        return self.kind == self.Kind.STAKEHOLDER_GROUP
 
     def clean(self) -> None:
         self.code = self.code.strip().upper()

@@ -49,12 +49,17 @@ class ActionForm(forms.Form):
     start_date = forms.DateField(required=False, widget=DateInput)
     end_date = forms.DateField(required=False, widget=DateInput)
     responsible_agency = forms.CharField(max_length=300, required=False)
+    # Checkboxes work without a script and from the keyboard; partner-filter.js adds a box
+    # that filters them by name, as the list holds every government and organisation.
     partners = forms.ModelMultipleChoiceField(
         queryset=Actor.objects.none(),
         required=False,
         label="Partner actors",
         help_text="Other governments or organisations taking part; the action counts for each of them.",
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "filterable-choices"}),
+        error_messages={
+            "invalid_choice": "Choose partners from the list: groups such as “All States” cannot be partners."
+        },
     )
     evidence_links = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -76,7 +81,7 @@ class ActionForm(forms.Form):
         self.fields["recommendations"].queryset = (
             Paragraph.objects.tracked().select_related("meeting").order_by("meeting__start_date", "number")
         )
-        self.fields["partners"].queryset = Actor.objects.exclude(pk=actor.pk).order_by("short_name")
+        self.fields["partners"].queryset = Actor.objects.that_act().exclude(pk=actor.pk).order_by("short_name")
 
     @classmethod
     def initial_from(cls, content: ActionContent) -> dict:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -82,12 +82,13 @@ class ActionInput:
 @transaction.atomic
 def create_action(*, actor: Actor, user: AbstractBaseUser, data: ActionInput) -> FollowUpAction:
     """A new draft action of `actor`, with its recommendations, partners, links and files."""
+    partners = _partners(actor, data.partners)
     action = FollowUpAction(actor=actor, created_by=user, updated_by=user, **data.content)
     action.full_clean()
     action._change_reason = "Created"
     action.save()
     action.recommendations.set(data.recommendations)
-    action.partners.set([partner for partner in data.partners if partner != actor])
+    action.partners.set(partners)
     _replace_links(action, data.links)
     _add_files(action, None, data.files, user)
     return action
@@ -104,6 +105,7 @@ def edit_action(*, action: FollowUpAction, user: AbstractBaseUser, version: int,
     target = action.working_copy()
     if target.state == ActionState.SUBMITTED:
         raise WorkflowError("This action is submitted and waits for review; it can be edited once it is returned.")
+    partners = _partners(action.actor, data.partners)
     _claim(action, version, data)
     if target.state == ActionState.PUBLISHED:
         target = ActionRevision(action=action, created_by=user)
@@ -119,7 +121,7 @@ def edit_action(*, action: FollowUpAction, user: AbstractBaseUser, version: int,
     target._change_reason = "Edited"
     target.save()
     target.recommendations.set(data.recommendations)
-    target.partners.set([partner for partner in data.partners if partner != action.actor])
+    target.partners.set(partners)
     _replace_links(target, data.links)
     _add_files(action, None if target is action else target, data.files, user)
     return target
@@ -334,6 +336,16 @@ def _apply_revision(action: FollowUpAction, revision: ActionRevision) -> None:
     action.recommendations.set(revision.recommendations.all())
     action.partners.set(revision.partners.all())
     _replace_links(action, revision.evidence_links.values_list("url", "label"))
+
+
+def _partners(actor: Actor, partners: Sequence[Actor]) -> list[Actor]:
+    """The partners of an action of `actor`, without `actor` itself; a stakeholder group is refused."""
+    groups = [str(partner) for partner in partners if partner.is_group]
+    if groups:
+        raise ValidationError(
+            {"partners": f"{', '.join(groups)}: a group of actors cannot be a partner; choose the actors themselves."}
+        )
+    return [partner for partner in partners if partner != actor]
 
 
 def _replace_links(content: ActionContent, links: Iterable[tuple[str, str]]) -> None:
