@@ -162,6 +162,12 @@ class ActionContent(models.Model):
         """Focal points edit drafts and returned content; submitted content waits for review."""
         return self.state in (ActionState.DRAFT, ActionState.RETURNED)
 
+    def removable_files(self) -> models.QuerySet[EvidenceFile]:
+        """The evidence files a focal point may remove while editing: this content's own (each kind
+        says which in `_own_files`), while it is a draft or returned. A published action's files
+        are on the public record; an update of it only adds to them."""
+        return self._own_files() if self.is_editable else EvidenceFile.objects.none()
+
     def arrived_after(self, moment: datetime.datetime | None) -> bool:
         """Waits for review and was submitted after `moment` (a reviewer's last look; None: never)."""
         return self.state == ActionState.SUBMITTED and (moment is None or self.submitted_at > moment)
@@ -248,6 +254,10 @@ class FollowUpAction(ActionContent):
             return self.revisions.open().first() or self
         return loaded[0] if loaded else self
 
+    def _own_files(self) -> models.QuerySet[EvidenceFile]:
+        """The files added to the action itself; those added to its revisions are theirs."""
+        return self.evidence_files.filter(revision=None)
+
     def published_timeline(self) -> list:
         """The history of what the public saw: one entry per publication of new content."""
         return list(self.history.filter(state=ActionState.PUBLISHED).order_by("history_date"))
@@ -294,6 +304,9 @@ class ActionRevision(ActionContent):
 
     def __str__(self) -> str:
         return f"Revision of {self.action}"
+
+    def _own_files(self) -> models.QuerySet[EvidenceFile]:
+        return self.evidence_files.all()
 
 
 class ActionPartner(models.Model):

@@ -15,10 +15,12 @@ import datetime
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
@@ -77,6 +79,7 @@ class ActionInput:
     partners: Sequence[Actor] = ()
     links: Sequence[tuple[str, str]] = ()
     files: Sequence[tuple[UploadedFile, bool]] = field(default_factory=list)
+    removed_files: Sequence[EvidenceFile] = ()
 
 
 @transaction.atomic
@@ -100,12 +103,15 @@ def edit_action(*, action: FollowUpAction, user: AbstractBaseUser, version: int,
 
     The first edit of a published action opens a revision; the public keeps seeing the
     published content until the secretariat approves it. A submitted action or revision
-    cannot be edited: it waits for review.
+    cannot be edited: it waits for review. The files `data.removed_files` names must be the
+    edited content's own (see `removable_files`); their stored copies go once the edit is
+    committed.
     """
     target = action.working_copy()
     if target.state == ActionState.SUBMITTED:
         raise WorkflowError("This action is submitted and waits for review; it can be edited once it is returned.")
     partners = _partners(action.actor, data.partners)
+    _check_removable(target, data.removed_files)
     _claim(action, version, data)
     if target.state == ActionState.PUBLISHED:
         target = ActionRevision(action=action, created_by=user)
@@ -123,6 +129,7 @@ def edit_action(*, action: FollowUpAction, user: AbstractBaseUser, version: int,
     target.recommendations.set(data.recommendations)
     target.partners.set(partners)
     _replace_links(target, data.links)
+    _remove_files(data.removed_files)
     _add_files(action, None if target is action else target, data.files, user)
     return target
 
@@ -353,6 +360,31 @@ def _replace_links(content: ActionContent, links: Iterable[tuple[str, str]]) -> 
     owner = {content.evidence_links.field.name: content}  # `action` or `revision`, whichever `content` is
     content.evidence_links.all().delete()
     EvidenceLink.objects.bulk_create(EvidenceLink(**owner, url=url, label=label) for url, label in links)
+
+
+def _check_removable(content: ActionContent, files: Sequence[EvidenceFile]) -> None:
+    removable = set(content.removable_files().filter(pk__in=[evidence.pk for evidence in files]))
+    refused = [evidence.name for evidence in files if evidence not in removable]
+    if refused:
+        raise ValidationError(
+            {"remove_files": f"{', '.join(refused)}: only the files of this draft or update can be removed here."}
+        )
+
+
+def _remove_files(files: Sequence[EvidenceFile]) -> None:
+    EvidenceFile.objects.filter(pk__in=[evidence.pk for evidence in files]).delete()
+    for evidence in files:
+        # Stored objects cannot be rolled back: each goes only once its record is gone for good.
+        transaction.on_commit(partial(_delete_stored, evidence.file.storage, evidence.file.name))
+
+
+def _delete_stored(storage: Storage, name: str) -> None:
+    try:
+        storage.delete(name)
+    except Exception:
+        # The edit is saved; an object left over costs space, not correctness. Each storage
+        # backend raises its own errors (OSError on disk, botocore's on S3).
+        logger.exception("Could not delete the removed evidence file %s from storage", name)
 
 
 def _add_files(

@@ -6,12 +6,14 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.template.defaultfilters import filesizeformat
 
-from recommendations.models import Actor, FollowUpAction
+from recommendations.models import Actor, EvidenceFile, FollowUpAction
 from recommendations.reporting import workflow
 
 from ..conftest import PASSWORD, action_form
-from .conftest import action_input
+from .conftest import PDF, action_input, pdf
 
 
 @pytest.fixture
@@ -82,3 +84,94 @@ def test_the_workflow_refuses_a_group_of_actors_as_a_partner(thailand, thai_foca
     assert FollowUpAction.objects.get() == thai_draft
     thai_draft.refresh_from_db()
     assert not thai_draft.partners.exists()
+
+
+def with_files(data, *names, restricted=False):
+    data.files = [(pdf(name), restricted) for name in names]
+    return data
+
+
+@pytest.fixture
+def thai_draft_with_files(thailand, thai_focal_point, p15):
+    data = with_files(action_input([p15]), "resolution.pdf", "annex.pdf")
+    return workflow.create_action(actor=thailand, user=thai_focal_point, data=data)
+
+
+def test_editing_a_draft_lists_its_files_and_removes_the_ticked_one_after_the_commit(
+    thai_client, thai_draft_with_files, p15, django_capture_on_commit_callbacks
+):
+    action = thai_draft_with_files
+    url = f"/my/actions/{action.pk}/edit/"
+    resolution, annex = EvidenceFile.objects.order_by("pk")
+    page = thai_client.get(url).text
+    assert "Files attached" in page
+    size = filesizeformat(len(PDF))
+    assert f"Remove resolution.pdf ({size})" in page and f"Remove annex.pdf ({size})" in page
+
+    with django_capture_on_commit_callbacks() as after_commit:
+        response = thai_client.post(url, action_form(p15, version=action.version, remove_files=[annex.pk]))
+    assert response.status_code == 302
+    assert list(EvidenceFile.objects.all()) == [resolution]
+    assert default_storage.exists(annex.file.name), "the stored copy waits for the commit"
+    for callback in after_commit:
+        callback()
+    assert not default_storage.exists(annex.file.name)
+    assert default_storage.exists(resolution.file.name)
+
+
+def test_a_new_action_and_a_draft_without_files_have_nothing_to_remove(thai_client, thai_draft):
+    assert "remove_files" not in thai_client.get("/my/actions/new/").context["form"].fields
+    assert "remove_files" not in thai_client.get(f"/my/actions/{thai_draft.pk}/edit/").context["form"].fields
+
+
+def test_an_update_lists_only_its_own_files_never_the_published_ones(
+    thai_client, thai_published, thai_focal_point, p15
+):
+    published_file = EvidenceFile.objects.create(
+        action=thai_published, file=pdf("act.pdf"), name="act.pdf", content_type="application/pdf", size=len(PDF)
+    )
+    url = f"/my/actions/{thai_published.pk}/edit/"
+    assert "remove_files" not in thai_client.get(url).context["form"].fields
+
+    data = with_files(action_input([p15], title="Second edition"), "amendment.pdf")
+    workflow.edit_action(action=thai_published, user=thai_focal_point, version=thai_published.version, data=data)
+    thai_published.refresh_from_db()
+    offered = thai_client.get(url).context["form"].fields["remove_files"].queryset
+    assert [evidence.name for evidence in offered] == ["amendment.pdf"]
+
+    response = thai_client.post(url, action_form(p15, version=thai_published.version, remove_files=[published_file.pk]))
+    assert response.status_code == 200
+    assert "Only the files listed here can be removed." in response.text
+    assert EvidenceFile.objects.filter(pk=published_file.pk).exists()
+
+    refused = action_input([p15], title="Second edition")
+    refused.removed_files = [published_file]
+    with pytest.raises(ValidationError, match="act.pdf: only the files of this draft or update can be removed"):
+        workflow.edit_action(action=thai_published, user=thai_focal_point, version=thai_published.version, data=refused)
+    assert EvidenceFile.objects.filter(pk=published_file.pk).exists()
+
+
+def test_another_actors_file_cannot_be_removed(
+    thai_client, thai_draft_with_files, australia, australian_focal_point, p15
+):
+    australian = workflow.create_action(
+        actor=australia, user=australian_focal_point, data=with_files(action_input([p15]), "visa-policy.pdf")
+    )
+    theirs = EvidenceFile.objects.get(action=australian)
+    action = thai_draft_with_files
+    response = thai_client.post(
+        f"/my/actions/{action.pk}/edit/", action_form(p15, version=action.version, remove_files=[theirs.pk])
+    )
+    assert response.status_code == 200
+    assert "Only the files listed here can be removed." in response.text
+    assert EvidenceFile.objects.count() == 3
+
+
+def test_a_returned_action_lists_its_files_for_removal(
+    thai_client, thai_draft_with_files, thai_focal_point, secretariat
+):
+    action = thai_draft_with_files
+    workflow.submit(action=action, user=thai_focal_point, version=action.version)
+    workflow.return_for_revision(action=action, user=secretariat, comment="Is the annex the right one?")
+    offered = thai_client.get(f"/my/actions/{action.pk}/edit/").context["form"].fields["remove_files"].queryset
+    assert [evidence.name for evidence in offered] == ["resolution.pdf", "annex.pdf"]

@@ -81,10 +81,12 @@ def action_new(request: HttpRequest) -> HttpResponse:
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_action_for_user(request, pk, purpose="report")
     copy = action.working_copy()
+    files = copy.removable_files()
     if request.method != "POST":
-        form = ActionForm(initial={**ActionForm.initial_from(copy), "version": action.version}, actor=action.actor)
+        initial = {**ActionForm.initial_from(copy), "version": action.version}
+        form = ActionForm(initial=initial, actor=action.actor, files=files)
         return render(request, "reporting/action_form.html", {"form": form, "actor": action.actor, "action": action})
-    form = ActionForm(request.POST, request.FILES, actor=action.actor)
+    form = ActionForm(request.POST, request.FILES, actor=action.actor, files=files)
     conflict = None
     if form.is_valid():
         try:
