@@ -175,3 +175,32 @@ def test_a_returned_action_lists_its_files_for_removal(
     workflow.return_for_revision(action=action, user=secretariat, comment="Is the annex the right one?")
     offered = thai_client.get(f"/my/actions/{action.pk}/edit/").context["form"].fields["remove_files"].queryset
     assert [evidence.name for evidence in offered] == ["resolution.pdf", "annex.pdf"]
+
+
+def test_a_submitted_action_does_not_open_for_editing_but_says_it_waits_for_review(thai_client, thai_submitted, p15):
+    url = f"/my/actions/{thai_submitted.pk}/edit/"
+    response = thai_client.get(url)
+    assert response.status_code == 409
+    page = response.text
+    assert "This action was submitted by somchai on " in page
+    assert "waits for the secretariat's review, so it cannot be edited now" in page
+    assert f'<a href="/my/actions/{thai_submitted.pk}/">See the action as submitted</a>' in page
+    assert 'name="title"' not in page
+
+    version = thai_submitted.version
+    response = thai_client.post(url, action_form(p15, version=version))
+    assert response.status_code == 409
+    thai_submitted.refresh_from_db()
+    assert (thai_submitted.title, thai_submitted.version) == ("National action plan on labour migration", version)
+
+
+def test_a_published_action_whose_update_is_submitted_does_not_open_for_editing(
+    thai_client, thai_published, thai_focal_point, p15
+):
+    data = action_input([p15], title="Second edition")
+    workflow.edit_action(action=thai_published, user=thai_focal_point, version=thai_published.version, data=data)
+    thai_published.refresh_from_db()
+    workflow.submit(action=thai_published, user=thai_focal_point, version=thai_published.version)
+    response = thai_client.get(f"/my/actions/{thai_published.pk}/edit/")
+    assert response.status_code == 409
+    assert "Your update of this published action was submitted" in response.text
