@@ -299,6 +299,11 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=False)
 # otherwise hold a publication's request, or the reminders job, for good.
 EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "APC Tracker <noreply@localhost>")
+# How the secretariat hears of submissions: "each" mails every one as it arrives; "hourly" keeps
+# them for one digest that `manage.py send_review_digest` sends when cron runs it.
+REVIEW_NOTICES = os.environ.get("DJANGO_REVIEW_NOTICES", "each").strip().lower()
+if REVIEW_NOTICES not in ("each", "hourly"):
+    raise ImproperlyConfigured(f"DJANGO_REVIEW_NOTICES must be each or hourly, not {REVIEW_NOTICES!r}.")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -36,6 +36,7 @@ from recommendations.models import (
     Reminder,
     ReportingRound,
     Status,
+    SubmissionNotice,
     Theme,
     government,
 )
@@ -741,6 +742,15 @@ def test_database_refuses_a_second_reminder_to_a_person_on_the_same_day(workshop
     with refused_by_database("reminder_kind_valid"):
         Reminder.objects.create(round=round_, actor=thailand, user=user, kind="weekly", sent_on=JUNE_1 + DAY)
     assert Reminder.objects.count() == 1
+
+
+def test_database_refuses_a_second_notice_of_the_same_submission(action):
+    submitted_at = timezone.now()
+    SubmissionNotice.objects.create(action=action, submitted_at=submitted_at)
+    with refused_by_database("submission_notice_once"):
+        SubmissionNotice.objects.create(action=action, submitted_at=submitted_at)
+    SubmissionNotice.objects.create(action=action, submitted_at=submitted_at + datetime.timedelta(minutes=1))
+    assert SubmissionNotice.objects.count() == 2
 
 
 def test_database_refuses_a_reported_status_that_is_not_a_status(thailand, paragraph_13):

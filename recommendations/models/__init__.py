@@ -2,7 +2,8 @@
 
 `documents`: meetings, themes, paragraphs, actors. `progress`: the status scale and each
 actor's implementation status. `reporting`: focal points, follow-up actions and their
-review, evidence, reporting rounds. `search`: the words the public search reads.
+review, evidence, reporting rounds, the secretariat's notices of new work. `search`: the
+words the public search reads.
 """
 
 from .documents import (
@@ -30,6 +31,8 @@ from .reporting import (
     Reminder,
     ReminderKind,
     ReportingRound,
+    ReviewQueueVisit,
+    SubmissionNotice,
 )
 from .search import ActionWord
 
@@ -55,8 +58,10 @@ __all__ = [
     "Reminder",
     "ReminderKind",
     "ReportingRound",
+    "ReviewQueueVisit",
     "STATUS_MEANINGS",
     "Status",
+    "SubmissionNotice",
     "Theme",
     "government",
 ]

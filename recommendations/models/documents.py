@@ -252,6 +252,10 @@ class ActorQuerySet(models.QuerySet):
             return self.filter(kind=kind).annotate(source=Value(""))
         return self.filter(group_memberships__group=group).annotate(source=F("group_memberships__source"))
 
+    def that_act(self) -> ActorQuerySet:
+        """Actors that can carry out or join an action: all but the stakeholder groups."""
+        return self.exclude(kind=ActorKind.STAKEHOLDER_GROUP)
+
 
 class ActorManager(models.Manager.from_queryset(ActorQuerySet)):
     def get_by_natural_key(self, code: str) -> Actor:
@@ -351,7 +355,9 @@ class Actor(models.Model):
 
     @property
     def is_group(self) -> bool:
-        return self.kind == ActorKind.STAKEHOLDER_GROUP
+        """A stakeholder group ("All States", "Civil society") names many actors at once: the
+        documents address it, but it cannot itself carry out or join an action."""
+        return self.kind == self.Kind.STAKEHOLDER_GROUP
 
     @property
     def members_by_rule(self) -> ActorKind | None:

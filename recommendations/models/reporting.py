@@ -3,11 +3,14 @@
 A *focal point* is a person's appointment for one actor. *Follow-up actions* answer
 recommendations, go through review (draft, submitted, returned, published), and once published
 are edited through *revisions*; *evidence* links and files show them. *Reporting rounds* ask the
-actors to report by a date, and *reminders* record who was reminded.
+actors to report by a date, and *reminders* record who was reminded. *Submission notices* queue
+submissions for the secretariat's hourly digest, and *review-queue visits* record when each
+reviewer last looked, so that the queue marks what is new to them.
 """
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -159,6 +162,16 @@ class ActionContent(models.Model):
         """Focal points edit drafts and returned content; submitted content waits for review."""
         return self.state in (ActionState.DRAFT, ActionState.RETURNED)
 
+    def removable_files(self) -> models.QuerySet[EvidenceFile]:
+        """The evidence files a focal point may remove while editing: this content's own (each kind
+        says which in `_own_files`), while it is a draft or returned. A published action's files
+        are on the public record; an update of it only adds to them."""
+        return self._own_files() if self.is_editable else EvidenceFile.objects.none()
+
+    def arrived_after(self, moment: datetime.datetime | None) -> bool:
+        """Waits for review and was submitted after `moment` (a reviewer's last look; None: never)."""
+        return self.state == ActionState.SUBMITTED and (moment is None or self.submitted_at > moment)
+
 
 class FollowUpAction(ActionContent):
     """Something an actor did, or plans to do, in answer to one or more recommendations.
@@ -241,6 +254,10 @@ class FollowUpAction(ActionContent):
             return self.revisions.open().first() or self
         return loaded[0] if loaded else self
 
+    def _own_files(self) -> models.QuerySet[EvidenceFile]:
+        """The files added to the action itself; those added to its revisions are theirs."""
+        return self.evidence_files.filter(revision=None)
+
     def published_timeline(self) -> list:
         """The history of what the public saw: one entry per publication of new content."""
         return list(self.history.filter(state=ActionState.PUBLISHED).order_by("history_date"))
@@ -287,6 +304,9 @@ class ActionRevision(ActionContent):
 
     def __str__(self) -> str:
         return f"Revision of {self.action}"
+
+    def _own_files(self) -> models.QuerySet[EvidenceFile]:
+        return self.evidence_files.all()
 
 
 class ActionPartner(models.Model):
@@ -391,6 +411,72 @@ class EvidenceFile(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("recommendations:evidence-file", args=[self.pk])
+
+
+class SubmissionNoticeQuerySet(models.QuerySet):
+    def queued(self) -> SubmissionNoticeQuerySet:
+        """The submissions the next review digest is to tell of."""
+        return self.filter(sent_at__isnull=True)
+
+
+class SubmissionNotice(models.Model):
+    """A submission the secretariat is told of in the hourly review digest.
+
+    Recorded with the submission when DJANGO_REVIEW_NOTICES is "hourly"; the digest sets
+    `sent_at`, so that no submission is told twice. An action returned and submitted again is
+    a new submission, told again.
+    """
+
+    action = models.ForeignKey(FollowUpAction, on_delete=models.CASCADE, related_name="+")
+    revision = models.ForeignKey(
+        ActionRevision,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The update submitted, when it is one of a published action.",
+    )
+    submitted_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="When the digest went; empty while queued.")
+
+    objects = SubmissionNoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["action", "submitted_at"], name="submission_notice_once")]
+
+    def __str__(self) -> str:
+        return f"Submission of {self.action} at {self.submitted_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def content(self) -> ActionContent:
+        return self.revision or self.action
+
+    @property
+    def waits_for_review(self) -> bool:
+        """The submission still waits: neither reviewed nor returned (and perhaps submitted again) since."""
+        return self.content.state == ActionState.SUBMITTED and self.content.submitted_at == self.submitted_at
+
+
+class ReviewQueueVisitManager(models.Manager):
+    def record(self, user) -> datetime.datetime | None:
+        """Note that `user` opens the review queue now; returns when they last opened it (None: never)."""
+        previous = self.filter(user=user).values_list("opened_at", flat=True).first()
+        visit = self.model(user=user, opened_at=timezone.now())
+        self.bulk_create([visit], update_conflicts=True, unique_fields=["user"], update_fields=["opened_at"])
+        return previous
+
+
+class ReviewQueueVisit(models.Model):
+    """When a reviewer last opened the review queue, so that it can mark what arrived since."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    opened_at = models.DateTimeField()
+
+    objects = ReviewQueueVisitManager()
+
+    def __str__(self) -> str:
+        return f"{self.user} opened the review queue at {self.opened_at:%Y-%m-%d %H:%M}"
 
 
 class ReportingRoundQuerySet(models.QuerySet):

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db.models import QuerySet
+from django.template.defaultfilters import filesizeformat
 
-from ..models import ActionContent, Actor, EvidenceLink, FollowUpAction, Paragraph, Status
+from ..models import ActionContent, Actor, EvidenceFile, EvidenceLink, FollowUpAction, Paragraph, Status
 from .uploads import ACCEPTED, validate_evidence_file
 from .workflow import CONTENT_FIELDS, ActionInput
 
@@ -15,6 +17,12 @@ class RecommendationChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, paragraph: Paragraph) -> str:
         excerpt = paragraph.text if len(paragraph.text) <= 90 else paragraph.text[:90].rsplit(" ", 1)[0] + "…"
         return f"¶{paragraph.number} — {excerpt}"
+
+
+class FileChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, evidence: EvidenceFile) -> str:
+        restricted = ", restricted" if evidence.is_restricted else ""
+        return f"Remove {evidence.name} ({filesizeformat(evidence.size)}{restricted})"
 
 
 class DateInput(forms.DateInput):
@@ -36,8 +44,11 @@ class ActionForm(forms.Form):
     )
     title = forms.CharField(max_length=300)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    # No status is chosen for the reporter: one left as it came would be reported unread.
     status = forms.ChoiceField(
-        choices=Status.choices, help_text="How far the action has got, as your government sees it."
+        choices=[("", "Choose a status"), *Status.choices],
+        help_text="How far the action has got, as your government sees it.",
+        error_messages={"required": "Choose the status of the action."},
     )
     status_as_of = forms.DateField(label="Status as of", widget=DateInput, help_text="The date the status holds on.")
     status_source = forms.CharField(
@@ -46,17 +57,30 @@ class ActionForm(forms.Form):
     start_date = forms.DateField(required=False, widget=DateInput)
     end_date = forms.DateField(required=False, widget=DateInput)
     responsible_agency = forms.CharField(max_length=300, required=False)
+    # Checkboxes work without a script and from the keyboard; partner-filter.js adds a box
+    # that filters them by name, as the list holds every government and organisation.
     partners = forms.ModelMultipleChoiceField(
         queryset=Actor.objects.none(),
         required=False,
         label="Partner actors",
         help_text="Other governments or organisations taking part; the action counts for each of them.",
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "filterable-choices"}),
+        error_messages={
+            "invalid_choice": "Choose partners from the list: groups such as “All States” cannot be partners."
+        },
     )
     evidence_links = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text="One web address per line, optionally followed by a space and a label.",
+    )
+    remove_files = FileChoiceField(
+        queryset=EvidenceFile.objects.none(),
+        required=False,
+        label="Files attached",
+        help_text="Tick a file to remove it when you save.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Only the files listed here can be removed."},
     )
     evidence_file = forms.FileField(
         required=False, label="Add an evidence file", help_text=f"{ACCEPTED}, checked by its content."
@@ -68,12 +92,17 @@ class ActionForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, actor: Actor, **kwargs):
+    def __init__(self, *args, actor: Actor, files: QuerySet[EvidenceFile] | None = None, **kwargs):
+        """`files` are those of the content edited that may be removed (`removable_files`)."""
         super().__init__(*args, label_suffix="", **kwargs)
         self.fields["recommendations"].queryset = (
             Paragraph.objects.tracked().select_related("meeting").order_by("meeting__start_date", "number")
         )
-        self.fields["partners"].queryset = Actor.objects.exclude(pk=actor.pk).order_by("short_name")
+        self.fields["partners"].queryset = Actor.objects.that_act().exclude(pk=actor.pk).order_by("short_name")
+        if files is not None and files.exists():
+            self.fields["remove_files"].queryset = files
+        else:
+            del self.fields["remove_files"]
 
     @classmethod
     def initial_from(cls, content: ActionContent) -> dict:
@@ -122,6 +151,7 @@ class ActionForm(forms.Form):
             partners=list(data["partners"]),
             links=data["evidence_links"],
             files=[(upload, data["evidence_restricted"])] if upload else [],
+            removed_files=list(data.get("remove_files", [])),
         )
 
 

@@ -15,10 +15,12 @@ import datetime
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
@@ -38,7 +40,7 @@ from ..models import (
     Status,
 )
 from ..progress.statuses import refresh_implementation_statuses, status_pairs
-from . import mail
+from . import mail, notices
 from .uploads import sniff_content_type, stored_name
 
 logger = logging.getLogger(__name__)
@@ -77,17 +79,19 @@ class ActionInput:
     partners: Sequence[Actor] = ()
     links: Sequence[tuple[str, str]] = ()
     files: Sequence[tuple[UploadedFile, bool]] = field(default_factory=list)
+    removed_files: Sequence[EvidenceFile] = ()
 
 
 @transaction.atomic
 def create_action(*, actor: Actor, user: AbstractBaseUser, data: ActionInput) -> FollowUpAction:
     """A new draft action of `actor`, with its recommendations, partners, links and files."""
+    partners = _partners(actor, data.partners)
     action = FollowUpAction(actor=actor, created_by=user, updated_by=user, **data.content)
     action.full_clean()
     action._change_reason = "Created"
     action.save()
     action.recommendations.set(data.recommendations)
-    action.partners.set([partner for partner in data.partners if partner != actor])
+    action.partners.set(partners)
     _replace_links(action, data.links)
     _add_files(action, None, data.files, user)
     return action
@@ -99,11 +103,15 @@ def edit_action(*, action: FollowUpAction, user: AbstractBaseUser, version: int,
 
     The first edit of a published action opens a revision; the public keeps seeing the
     published content until the secretariat approves it. A submitted action or revision
-    cannot be edited: it waits for review.
+    cannot be edited: it waits for review. The files `data.removed_files` names must be the
+    edited content's own (see `removable_files`); their stored copies go once the edit is
+    committed.
     """
     target = action.working_copy()
     if target.state == ActionState.SUBMITTED:
         raise WorkflowError("This action is submitted and waits for review; it can be edited once it is returned.")
+    partners = _partners(action.actor, data.partners)
+    _check_removable(target, data.removed_files)
     _claim(action, version, data)
     if target.state == ActionState.PUBLISHED:
         target = ActionRevision(action=action, created_by=user)
@@ -119,14 +127,18 @@ def edit_action(*, action: FollowUpAction, user: AbstractBaseUser, version: int,
     target._change_reason = "Edited"
     target.save()
     target.recommendations.set(data.recommendations)
-    target.partners.set([partner for partner in data.partners if partner != action.actor])
+    target.partners.set(partners)
     _replace_links(target, data.links)
+    _remove_files(data.removed_files)
     _add_files(action, None if target is action else target, data.files, user)
     return target
 
 
 def submit(*, action: FollowUpAction, user: AbstractBaseUser, version: int) -> ActionContent:
-    """Send the draft or returned action (or revision) to the secretariat for review."""
+    """Send the draft or returned action (or revision) to the secretariat for review.
+
+    The secretariat is told by mail, at once or in the hourly digest (see `notices`).
+    """
     with transaction.atomic():
         target = action.working_copy()
         if target.state not in (ActionState.DRAFT, ActionState.RETURNED):
@@ -136,6 +148,7 @@ def submit(*, action: FollowUpAction, user: AbstractBaseUser, version: int) -> A
         target.submitted_at, target.submitted_by = timezone.now(), user
         target._change_reason = "Submitted for review"
         target.save()
+        notices.submitted(target)
     return target
 
 
@@ -332,11 +345,46 @@ def _apply_revision(action: FollowUpAction, revision: ActionRevision) -> None:
     _replace_links(action, revision.evidence_links.values_list("url", "label"))
 
 
+def _partners(actor: Actor, partners: Sequence[Actor]) -> list[Actor]:
+    """The partners of an action of `actor`, without `actor` itself; a stakeholder group is refused."""
+    groups = [str(partner) for partner in partners if partner.is_group]
+    if groups:
+        raise ValidationError(
+            {"partners": f"{', '.join(groups)}: a group of actors cannot be a partner; choose the actors themselves."}
+        )
+    return [partner for partner in partners if partner != actor]
+
+
 def _replace_links(content: ActionContent, links: Iterable[tuple[str, str]]) -> None:
     """Make (url, label) `links` the evidence links of the action or revision, in their order."""
     owner = {content.evidence_links.field.name: content}  # `action` or `revision`, whichever `content` is
     content.evidence_links.all().delete()
     EvidenceLink.objects.bulk_create(EvidenceLink(**owner, url=url, label=label) for url, label in links)
+
+
+def _check_removable(content: ActionContent, files: Sequence[EvidenceFile]) -> None:
+    removable = set(content.removable_files().filter(pk__in=[evidence.pk for evidence in files]))
+    refused = [evidence.name for evidence in files if evidence not in removable]
+    if refused:
+        raise ValidationError(
+            {"remove_files": f"{', '.join(refused)}: only the files of this draft or update can be removed here."}
+        )
+
+
+def _remove_files(files: Sequence[EvidenceFile]) -> None:
+    EvidenceFile.objects.filter(pk__in=[evidence.pk for evidence in files]).delete()
+    for evidence in files:
+        # Stored objects cannot be rolled back: each goes only once its record is gone for good.
+        transaction.on_commit(partial(_delete_stored, evidence.file.storage, evidence.file.name))
+
+
+def _delete_stored(storage: Storage, name: str) -> None:
+    try:
+        storage.delete(name)
+    except Exception:
+        # The edit is saved; an object left over costs space, not correctness. Each storage
+        # backend raises its own errors (OSError on disk, botocore's on S3).
+        logger.exception("Could not delete the removed evidence file %s from storage", name)
 
 
 def _add_files(

@@ -1,7 +1,8 @@
 """Real headless Chromium (the system's, never a downloaded one) driven by Playwright.
 
-Browser tests use pytest-django's `live_server`, which serves the app and its static files
-from a thread on a free local port, with the database shared with the test.
+Browser tests use pytest-django's `live_server`, which serves the app from a thread on a free
+local port, with the database shared with the test; its static files are served as in
+production (see `live_server` below).
 """
 
 import os
@@ -11,6 +12,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from playwright.sync_api import sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
 from tests.conftest import skip_or_fail
 
@@ -37,6 +39,23 @@ WCAG_21_AA = {
 def chromium_path() -> str | None:
     candidates = [os.environ.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"]
     return next((path for name in candidates if name and (path := shutil.which(name))), None)
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, with the stylesheets and scripts the pages ask for.
+
+    Its own static handler looks files up in the source folders by their plain names, while the
+    pages name the hashed copies collected for the session (whitenoise's manifest): every
+    stylesheet and script would be a 404, and widths and contrast would be checked on unstyled
+    pages. Without that handler the app's WhiteNoise middleware serves the collected files.
+    """
+    address = request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
+    server = LiveServer(address, start=False)
+    server.thread.static_handler = lambda application: application
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -74,3 +93,10 @@ def assert_accessible(page) -> None:
         for violation in results.response["violations"]
     ]
     assert violations == [], f"{page.url}\n" + "\n".join(violations)
+
+
+def assert_fits_and_is_accessible(page) -> None:
+    """Nothing on the page is wider than the window, and axe-core finds no violation."""
+    page_width, window_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert page_width <= window_width, f"{page.url} is {page_width}px wide in a {window_width}px window"
+    assert_accessible(page)

@@ -8,16 +8,9 @@ from playwright.sync_api import expect
 from recommendations.reporting.appointments import add_focal_point
 
 from ..conftest import PASSWORD
-from .conftest import assert_accessible
+from .conftest import assert_fits_and_is_accessible
 
 NEW_PASSWORD = "another long passphrase 2006"
-
-
-def assert_fits_and_is_accessible(page) -> None:
-    """Nothing on the page is wider than the window, and axe-core finds no violation."""
-    page_width, window_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert page_width <= window_width, f"{page.url} is {page_width}px wide in a {window_width}px window"
-    assert_accessible(page)
 
 
 def sign_in(page, password):

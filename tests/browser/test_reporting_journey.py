@@ -1,4 +1,5 @@
-"""The reporting journey in Chromium: a focal point reports, the secretariat returns, then publishes."""
+"""The reporting journey in Chromium: a focal point reports, the secretariat returns, then publishes;
+and a focal point's first submission reaching the secretariat, on a desktop and on a phone."""
 
 import datetime
 
@@ -13,7 +14,7 @@ from recommendations.models import EvidenceFile, FollowUpAction, ImplementationS
 from recommendations.reporting.appointments import add_focal_point
 
 from ..conftest import PASSWORD, one_time_code
-from .conftest import assert_accessible
+from .conftest import assert_accessible, assert_fits_and_is_accessible
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
@@ -111,3 +112,68 @@ def test_an_action_goes_from_a_focal_point_through_review_to_the_public(
     expect(page.get_by_text("Thailand on paragraph 15: Completed")).to_have_count(1)
     assert page.locator(".big-figure").inner_text() != reported_before
     assert mail.outbox[-1].subject.startswith("[APC Tracker] Published")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_focal_points_submission_reaches_the_secretariat_who_publishes_it(
+    page, live_server, live_workshop, secretariat, settings, width
+):
+    """The first hour: a focal point logs an action, choosing its status and finding a partner in
+    the filter box; the secretariat is told by mail, finds it marked New and publishes it."""
+    settings.SITE_URL = live_server.url
+    page.set_viewport_size({"width": width, "height": 800})
+    add_focal_point(username="somchai", actor_code="THA", email="somchai@example.org", password=PASSWORD)
+    title = "Joint labour migration programme with Australia"
+
+    sign_in(page, "somchai")
+    expect(page.get_by_role("heading", name="My workspace: Thailand")).to_be_visible()
+    assert_fits_and_is_accessible(page)
+    page.get_by_role("link", name="Log an action").click()
+    page.get_by_label("¶15 —").check()
+    page.get_by_label("Title").fill(title)
+    status = page.get_by_label("Status", exact=True)
+    expect(status).to_have_value("")
+    status.select_option("in_progress")
+    page.get_by_label("Status as of").fill("2006-07-01")
+    page.get_by_label("Filter by name").press_sequentially("austr")
+    australia = page.get_by_label("Australia", exact=True)
+    expect(australia).to_be_visible()
+    expect(page.get_by_label("Vietnam", exact=True)).to_be_hidden()
+    expect(page.get_by_label("All States", exact=True)).to_have_count(0)
+    # Enter in the filter box must not save the half-done form (one action is saved below, not
+    # two); Tab leads from the box to the first name left in view, Space ticks it.
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    expect(australia).to_be_checked()
+    assert_fits_and_is_accessible(page)
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("The action is saved as a draft.")).to_be_visible()
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.get_by_text("Submitted. The secretariat will review it")).to_be_visible()
+    assert_fits_and_is_accessible(page)
+    action = FollowUpAction.objects.get()
+    page.goto(f"/my/actions/{action.pk}/edit/")
+    expect(page.get_by_role("heading", name=f"“{title}” waits for review")).to_be_visible()
+    assert_fits_and_is_accessible(page)
+    sign_out(page, "somchai")
+
+    (notice,) = [message for message in mail.outbox if message.to == ["secretariat@example.org"]]
+    assert notice.subject == f"[APC Tracker] To review: {title} (Thailand)"
+    assert f"{live_server.url}/review/actions/{action.pk}/" in notice.body
+
+    sign_in(page, "secretariat")
+    expect(page.get_by_role("heading", name="Review queue")).to_be_visible()
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=title))
+    expect(row.get_by_text("New", exact=True)).to_be_visible()
+    assert_fits_and_is_accessible(page)
+    row.get_by_role("link", name=title).click()
+    expect(page.get_by_role("heading", name=f"Review: {title}")).to_be_visible()
+    assert_fits_and_is_accessible(page)
+    page.get_by_role("button", name="Approve and publish").click()
+    expect(page.get_by_text(f"Published “{title}”")).to_be_visible()
+    assert_fits_and_is_accessible(page)
+
+    action.refresh_from_db()
+    assert (action.state, action.status) == ("published", "in_progress")
+    assert [partner.code for partner in action.partners.all()] == ["AUS"]

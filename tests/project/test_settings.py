@@ -132,3 +132,12 @@ def test_the_mail_server_is_given_ten_seconds_unless_told_otherwise():
     code = "print(settings.EMAIL_TIMEOUT)"
     assert load_settings(code, DJANGO_DEBUG="1").stdout.strip() == "10"
     assert load_settings(code, DJANGO_DEBUG="1", DJANGO_EMAIL_TIMEOUT="3").stdout.strip() == "3"
+
+
+def test_the_secretariat_hears_of_each_submission_unless_told_to_wait_for_the_hourly_digest():
+    code = "print(settings.REVIEW_NOTICES)"
+    assert load_settings(code, DJANGO_DEBUG="1").stdout.strip() == "each"
+    assert load_settings(code, DJANGO_DEBUG="1", DJANGO_REVIEW_NOTICES="hourly").stdout.strip() == "hourly"
+    result = load_settings(code, DJANGO_DEBUG="1", DJANGO_REVIEW_NOTICES="daily")
+    assert result.returncode != 0
+    assert "DJANGO_REVIEW_NOTICES must be each or hourly, not 'daily'" in result.stderr

@@ -266,10 +266,11 @@ def test_the_review_queue_takes_a_fixed_number_of_queries(
     secretariat_client, thailand, thai_focal_point, p15, count, django_assert_num_queries
 ):
     make_actions(thailand, thai_focal_point, p15, count, submit=True)
-    # session, user, second-factor device, the header's meeting, actions with actors and
-    # submitters, their recommendations with meetings (two queries), their open revisions,
-    # rounds, and the session's renewed idle timeout (savepoint, update, release)
-    with django_assert_num_queries(12):
+    # session, user, second-factor device, the header's meeting, the reviewer's last visit
+    # (read, then recorded), actions with actors and submitters, their recommendations with
+    # meetings (two queries), their open revisions, rounds, and the session's renewed idle
+    # timeout (savepoint, update, release)
+    with django_assert_num_queries(14):
         assert secretariat_client.get("/review/").status_code == 200
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 from security.audit import log_event
 from security.roles import is_secretariat
 
-from ...models import ActionState, FollowUpAction, ReportingRound, Status
+from ...models import ActionState, FollowUpAction, ReportingRound, ReviewQueueVisit, Status
 from .. import rounds, workflow
 from ..access import get_action_for_user
 from ..forms import ApproveForm, BulkApproveForm, ReturnForm, ReviewForm
@@ -66,8 +66,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         .prefetch_related("recommendations__meeting")
         .order_by("submitted_at", "pk")
     )
+    last_visit = ReviewQueueVisit.objects.record(request.user)
+    copies = [(action, action.working_copy()) for action in actions]
     context = {
-        "rows": [(action, action.working_copy()) for action in actions],
+        "rows": [(action, copy, copy.arrived_after(last_visit)) for action, copy in copies],
+        "last_visit": last_visit,
         "show": show,
         "filters": FILTERS.items(),
         "rounds": ReportingRound.objects.select_related("meeting"),

@@ -79,10 +79,17 @@ def action_new(request: HttpRequest) -> HttpResponse:
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_action_for_user(request, pk, purpose="report")
     copy = action.working_copy()
+    if copy.state == ActionState.SUBMITTED:
+        # 409 Conflict: the address is right and the user may use it, but the action's state
+        # forbids an edit until the review is done; browsers show the page all the same.
+        context = {"action": action, "copy": copy, "is_revision": isinstance(copy, ActionRevision)}
+        return render(request, "reporting/action_waits.html", context, status=409)
+    files = copy.removable_files()
     if request.method != "POST":
-        form = ActionForm(initial={**ActionForm.initial_from(copy), "version": action.version}, actor=action.actor)
+        initial = {**ActionForm.initial_from(copy), "version": action.version}
+        form = ActionForm(initial=initial, actor=action.actor, files=files)
         return render(request, "reporting/action_form.html", {"form": form, "actor": action.actor, "action": action})
-    form = ActionForm(request.POST, request.FILES, actor=action.actor)
+    form = ActionForm(request.POST, request.FILES, actor=action.actor, files=files)
     conflict = None
     if form.is_valid():
         try:
