@@ -12,13 +12,13 @@ from django.template.defaultfilters import filesizeformat
 from recommendations.models import Actor, EvidenceFile, FollowUpAction
 from recommendations.reporting import workflow
 
-from ..conftest import PASSWORD, action_form
+from ..conftest import action_form
 from .conftest import PDF, action_input, pdf
 
 
 @pytest.fixture
 def thai_client(client, thai_focal_point):
-    client.login(username="somchai", password=PASSWORD)
+    client.force_login(thai_focal_point)
     return client
 
 

@@ -89,9 +89,9 @@ def test_an_update_of_a_published_action_is_mailed_as_an_update(
 
 
 def test_a_mail_server_that_is_down_does_not_stop_a_submission(
-    client, thai_draft, secretariat, mail_server_down, caplog, django_capture_on_commit_callbacks
+    client, thai_draft, thai_focal_point, secretariat, mail_server_down, caplog, django_capture_on_commit_callbacks
 ):
-    client.login(username="somchai", password=PASSWORD)
+    client.force_login(thai_focal_point)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/my/actions/{thai_draft.pk}/submit/", {"version": thai_draft.version})
     assert response.status_code == 302
