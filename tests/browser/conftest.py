@@ -11,6 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from playwright.sync_api import sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
 from tests.conftest import skip_or_fail
 
@@ -48,6 +49,20 @@ def browser():
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """pytest-django's live server, with the static files served as in production: by WhiteNoise.
+
+    pytest-django's own server answers /static/ through Django's finders, which know nothing
+    of the hashed names the pages use, so every page would be tested without its stylesheets.
+    """
+    server = LiveServer("localhost", start=False)
+    server.thread.static_handler = lambda application: application
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
