@@ -133,10 +133,14 @@ def excerpt(text: str, words: list[str]) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def export_url(context, dataset: str, fmt: str) -> str:
-    """The export of `dataset` in `fmt`, carrying the page's current filters."""
+    """The export of `dataset` in `fmt`, carrying the filters the page applied.
+
+    A filter the page ignored as invalid is left out, as the export would answer it with 400.
+    """
+    ignored = context["filterset"].errors
     query = QueryDict(mutable=True)
     for key, values in context["request"].GET.lists():
-        if key not in ("page", "sort"):
+        if key not in ("page", "sort") and key not in ignored:
             query.setlist(key, values)
     url = reverse("recommendations:export", args=[dataset, fmt])
     return f"{url}?{query.urlencode()}" if query else url
