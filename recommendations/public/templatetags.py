@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from django import template
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -35,6 +37,12 @@ def status_label(status: str) -> str:
 @register.filter
 def glyph(status: str) -> str:
     return GLYPHS.get(status or "none", GLYPHS["none"])
+
+
+@register.filter
+def machine_time(moment: datetime.datetime) -> str:
+    """A moment as a <time datetime> value: to the second, as HTML allows no finer than milliseconds."""
+    return timezone.localtime(moment).isoformat(timespec="seconds")
 
 
 @register.inclusion_tag("public/snippets/status.html")
