@@ -5,6 +5,8 @@ PORT ?= 8000
 # unless DJANGO_SITE_URL names another address.
 DJANGO_SITE_URL ?= http://127.0.0.1:$(PORT)
 VENV := .venv
+# The Nu HTML checker the browser tests validate the pages with.
+VNU_VERSION := 26.9.27
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
@@ -23,7 +25,7 @@ run: $(VENV)/.run-installed
 	@echo "  Mail (password reset, review notices, reminders) is printed here on the console."
 	DJANGO_SITE_URL='$(DJANGO_SITE_URL)' $(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.test-installed
+test: $(VENV)/.test-installed $(VENV)/vnu
 	$(BIN)/python -m pytest
 
 # Save the database and uploaded files to backups/; restore one with make restore FILE=backups/….tar.gz
@@ -78,6 +80,12 @@ $(VENV)/.run-installed: requirements.txt $(VENV)/.created
 $(VENV)/.test-installed: requirements.txt requirements-dev.txt $(VENV)/.created
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.run-installed
+
+# Only the jar: it runs on the system's Java, so npm's script that would download one is skipped.
+$(VENV)/vnu: | $(VENV)/.created
+	rm -rf $@ $@.partial
+	npm install --prefix $@.partial --ignore-scripts --no-audit --no-fund vnu-jar@$(VNU_VERSION)
+	mv $@.partial $@
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

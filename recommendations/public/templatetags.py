@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from django import template
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -35,6 +37,12 @@ def status_label(status: str) -> str:
 @register.filter
 def glyph(status: str) -> str:
     return GLYPHS.get(status or "none", GLYPHS["none"])
+
+
+@register.filter
+def machine_time(moment: datetime.datetime) -> str:
+    """A moment as a <time datetime> value: to the second, as HTML allows no finer than milliseconds."""
+    return timezone.localtime(moment).isoformat(timespec="seconds")
 
 
 @register.inclusion_tag("public/snippets/status.html")
@@ -133,10 +141,14 @@ def excerpt(text: str, words: list[str]) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def export_url(context, dataset: str, fmt: str) -> str:
-    """The export of `dataset` in `fmt`, carrying the page's current filters."""
+    """The export of `dataset` in `fmt`, carrying the filters the page applied.
+
+    A filter the page ignored as invalid is left out, as the export would answer it with 400.
+    """
+    ignored = context["filterset"].errors
     query = QueryDict(mutable=True)
     for key, values in context["request"].GET.lists():
-        if key not in ("page", "sort"):
+        if key not in ("page", "sort") and key not in ignored:
             query.setlist(key, values)
     url = reverse("recommendations:export", args=[dataset, fmt])
     return f"{url}?{query.urlencode()}" if query else url

@@ -5,16 +5,22 @@ local port, with the database shared with the test; its static files are served 
 production (see `live_server` below).
 """
 
+import datetime
 import os
 import shutil
+from dataclasses import dataclass
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
+from django.test import Client
 from playwright.sync_api import sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-from tests.conftest import skip_or_fail
+from recommendations.models import Actor, FollowUpAction, Meeting, Paragraph, ReportingRound
+from recommendations.reporting import workflow
+from recommendations.reporting.appointments import add_focal_point
+from tests.conftest import PASSWORD, sign_in_with_second_factor, skip_or_fail
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests
 # make around it are still synchronous and safe.
@@ -84,14 +90,101 @@ def live_workshop(transactional_db):
     call_command("load_workshop", verbosity=0)
 
 
-def assert_accessible(page) -> None:
-    """axe-core finds no WCAG 2.1 A or AA violation on the page as it stands."""
+@pytest.fixture
+def make_run_data(live_workshop):
+    """The data `make run` loads: the workshop, then the demo actors and their actions."""
+    call_command("generate_demo_data", actors=12, actions=300, verbosity=0)
+
+
+@dataclass
+class Workflow:
+    """Thailand's actions in each state of review, a reporting round, and who signs in to see them."""
+
+    focal_point: object
+    secretariat: object
+    updated: FollowUpAction
+    submitted: FollowUpAction
+    returned: FollowUpAction
+    round: ReportingRound
+
+
+@pytest.fixture
+def workflow_records(make_run_data, secretariat) -> Workflow:
+    """Actions made through the app's own workflow, so that their times are as precise as real ones."""
+    focal_point = add_focal_point(username="somchai", actor_code="THA", email="somchai@example.org", password=PASSWORD)
+    thailand, user = Actor.objects.get(code="THA"), focal_point.user
+    paragraphs = Paragraph.objects.tracked().filter(meeting__code="bangkok-2006").order_by("number")
+
+    def action(title: str, *numbers: int) -> FollowUpAction:
+        data = workflow.ActionInput(
+            content={
+                "title": title,
+                "description": "Agreed by the cabinet after a consultation of employers and trade unions.",
+                "status": "in_progress",
+                "status_as_of": datetime.date(2006, 9, 1),
+                "status_source": "Cabinet resolution",
+                "start_date": datetime.date(2006, 7, 1),
+                "end_date": None,
+                "responsible_agency": "Ministry of Labour",
+            },
+            recommendations=list(paragraphs.filter(number__in=numbers)),
+            links=[("https://example.org/resolution", "Cabinet resolution")],
+        )
+        created = workflow.create_action(actor=thailand, user=user, data=data)
+        workflow.submit(action=created, user=user, version=created.version)
+        created.refresh_from_db()
+        return created
+
+    updated = action("National action plan on labour migration", 12, 15)
+    workflow.approve(action=updated, user=secretariat)
+    updated.refresh_from_db()
+    revision = workflow.ActionInput(
+        content={**{name: getattr(updated, name) for name in workflow.CONTENT_FIELDS}, "status": "completed"},
+        recommendations=list(updated.recommendations.all()),
+    )
+    workflow.edit_action(action=updated, user=user, version=updated.version, data=revision)
+    updated.refresh_from_db()
+    workflow.submit(action=updated, user=user, version=updated.version)
+    returned = action("Bilateral agreement on the recruitment of domestic workers", 15)
+    workflow.return_for_revision(action=returned, user=secretariat, comment="Please name the partner country.")
+    return Workflow(
+        focal_point=user,
+        secretariat=secretariat,
+        updated=updated,
+        submitted=action("Pre-departure training for migrant workers in the construction sector", 9, 12, 15),
+        returned=returned,
+        round=ReportingRound.objects.create(
+            meeting=Meeting.objects.get(code="bangkok-2006"),
+            title="Report before the High-level Dialogue",
+            opens_on=datetime.date(2006, 6, 1),
+            due_date=datetime.date(2006, 8, 31),
+        ),
+    )
+
+
+def session_cookie(user) -> str:
+    """The session of `user` signed in (the secretariat with its second factor), for a browser or a request."""
+    client = Client()
+    if user.is_staff:
+        sign_in_with_second_factor(client, user)
+    else:
+        client.force_login(user)
+    return client.cookies["sessionid"].value
+
+
+def accessibility_violations(page) -> list[str]:
+    """What axe-core finds against WCAG 2.1 A and AA on the page as it stands."""
     results = Axe().run(page, options=WCAG_21_AA)
-    violations = [
+    return [
         f"{violation['id']}: {violation['help']} ({len(violation['nodes'])} element(s), "
         f"first: {violation['nodes'][0]['target']})"
         for violation in results.response["violations"]
     ]
+
+
+def assert_accessible(page) -> None:
+    """axe-core finds no WCAG 2.1 A or AA violation on the page as it stands."""
+    violations = accessibility_violations(page)
     assert violations == [], f"{page.url}\n" + "\n".join(violations)
 
 
