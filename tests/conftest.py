@@ -7,6 +7,7 @@ Personas: `secretariat` (staff superuser, signed in with the second factor), `un
 """
 
 import functools
+import logging
 import os
 import uuid
 
@@ -129,6 +130,17 @@ def thai_focal_point(thailand):
 @pytest.fixture
 def australian_focal_point(australia):
     return add_focal_point(username="olivia", actor_code="AUS", email="olivia@example.org", password=PASSWORD).user
+
+
+@pytest.fixture
+def security_log(caplog):
+    """The security log's events so far as (event, user, target), sign-ins left out."""
+    caplog.set_level(logging.INFO, logger="security")
+
+    def events():
+        return [(r.event, r.user, r.target) for r in caplog.records if r.name == "security" and r.event != "signed in"]
+
+    return events
 
 
 @pytest.fixture(autouse=True)

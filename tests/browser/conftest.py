@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 from playwright.sync_api import sync_playwright
@@ -20,7 +21,7 @@ from pytest_django.live_server_helper import LiveServer
 from recommendations.models import Actor, FollowUpAction, Meeting, Paragraph, ReportingRound
 from recommendations.reporting import workflow
 from recommendations.reporting.appointments import add_focal_point
-from tests.conftest import PASSWORD, sign_in_with_second_factor, skip_or_fail
+from tests.conftest import PASSWORD, one_time_code, sign_in_with_second_factor, skip_or_fail
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests
 # make around it are still synchronous and safe.
@@ -193,3 +194,22 @@ def assert_fits_and_is_accessible(page) -> None:
     page_width, window_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert page_width <= window_width, f"{page.url} is {page_width}px wide in a {window_width}px window"
     assert_accessible(page)
+
+
+def sign_in(page, username):
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    user = get_user_model().objects.get(username=username)
+    if user.is_staff:
+        page.get_by_label("One-time code").fill(one_time_code(user))
+    page.get_by_role("button", name="Sign in").click()
+
+
+def fill_new_action(page) -> None:
+    """Fill the action form as a focal point of Thailand would for a completed MOU on paragraph 15."""
+    page.get_by_label("¶15 —").check()
+    page.get_by_label("Title").fill("Memorandum of understanding on labour cooperation")
+    page.get_by_label("Status", exact=True).select_option("completed")
+    page.get_by_label("Status as of").fill("2006-06-01")
+    page.get_by_label("Source").fill("Ministry of Labour press release")

@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -13,20 +12,10 @@ from playwright.sync_api import expect
 from recommendations.models import EvidenceFile, FollowUpAction, ImplementationStatus
 from recommendations.reporting.appointments import add_focal_point
 
-from ..conftest import PASSWORD, one_time_code
-from .conftest import assert_accessible, assert_fits_and_is_accessible
+from ..conftest import PASSWORD
+from .conftest import assert_accessible, assert_fits_and_is_accessible, fill_new_action, sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
-
-
-def sign_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    user = get_user_model().objects.get(username=username)
-    if user.is_staff:
-        page.get_by_label("One-time code").fill(one_time_code(user))
-    page.get_by_role("button", name="Sign in").click()
 
 
 def sign_out(page, username):
@@ -54,11 +43,7 @@ def test_an_action_goes_from_a_focal_point_through_review_to_the_public(
     expect(page.get_by_role("heading", name="My workspace: Thailand")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Log an action").click()
-    page.get_by_label("¶15 —").check()
-    page.get_by_label("Title").fill("Memorandum of understanding on labour cooperation")
-    page.get_by_label("Status", exact=True).select_option("completed")
-    page.get_by_label("Status as of").fill("2006-06-01")
-    page.get_by_label("Source").fill("Ministry of Labour press release")
+    fill_new_action(page)
     page.get_by_label("Add an evidence file").set_input_files(
         files=[{"name": "mou.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )

@@ -1,20 +1,6 @@
 """Publications, refusals and downloads of restricted files reach the security log."""
 
-import logging
-
-import pytest
-
 from ..conftest import sign_in_with_second_factor
-
-
-@pytest.fixture
-def security_log(caplog):
-    caplog.set_level(logging.INFO, logger="security")
-
-    def events():
-        return [(r.event, r.user, r.target) for r in caplog.records if r.name == "security" and r.event != "signed in"]
-
-    return events
 
 
 def test_a_publication_is_logged_with_the_reviewer(client, secretariat, thai_submitted, security_log):
