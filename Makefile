@@ -56,7 +56,7 @@ bench: $(VENV)/.run-installed
 		$(BIN)/python scripts/bench.py --levels $(LEVELS)
 
 # Rebuild fixtures/bangkok-2006.json from the workshop's source text and the reading in
-# recommendations/workshop.py, on a scratch database.
+# recommendations/documents/workshop.py, on a scratch database.
 fixture: $(VENV)/.run-installed
 	rm -f $(VENV)/fixture.sqlite3
 	DATABASE_URL=sqlite:///$(CURDIR)/$(VENV)/fixture.sqlite3 $(MANAGE) migrate --noinput --verbosity 0
