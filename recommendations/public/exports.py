@@ -1,4 +1,5 @@
-"""Open data: recommendations, actions and the status matrix as CSV, JSON and Excel.
+"""Open data: recommendations, actions and the status matrix as CSV, JSON and Excel, and the
+matrix in wide form (an actor a row, a recommendation a column) as CSV and Excel.
 
 Every format has one row shape with stable identifiers (`bangkok-2006/12` for a paragraph, the
 actor's code, `action-42` for an action). Rows are produced one at a time from a chunked
@@ -33,6 +34,7 @@ from ..models import (
     FollowUpAction,
     ImplementationStatus,
     Paragraph,
+    Status,
 )
 from .filters import ParagraphFilter, involving
 
@@ -258,6 +260,59 @@ DATASETS: dict[str, Dataset] = {
 }
 
 
+MATRIX_FORMATS = ["csv", "xlsx"]
+MATRIX_TITLE = "Status matrix, wide"
+NO_INFORMATION = "No information provided"
+NOT_ADDRESSED = "Not addressed"
+MATRIX_COLUMNS = {
+    "actor": "Actor code; one row per actor that reports (every actor but the stakeholder groups).",
+    "actor_name": "Actor name.",
+    "actor_kind": "government, international_organisation or regional_process.",
+    "bangkok-2006/12, …": "One column per tracked recommendation, named by its identifier: the actor's status "
+    f"as shown on the site, {NO_INFORMATION} when it addresses the actor and the actor has not reported, "
+    f"{NOT_ADDRESSED} when it does not address the actor and the actor has not reported on it anyway.",
+}
+
+
+def matrix(filterset: ParagraphFilter) -> tuple[list[str], Iterator[dict]]:
+    """The columns and rows of the wide matrix, in four queries after the filter's.
+
+    Its size is the number of actors times the number of recommendations, whatever the number
+    of actions, so the statuses are read at once and the rows written from them.
+    """
+    data = filterset.form.cleaned_data
+    paragraphs = list(filterset.qs.filter(is_tracked=True).values_list("pk", "meeting__code", "number"))
+    ids = [pk for pk, _, _ in paragraphs]
+    actors = sorted(
+        (
+            actor
+            for actor in filterset.actors.values()
+            if not actor.is_group
+            and data.get("kind") in (None, "", actor.kind)
+            and data.get("actor") in (None, "", actor.code)
+        ),
+        key=lambda actor: actor.code,
+    )
+    addressed = Paragraph.objects.addressed_pairs(ids, actors)
+    labels = {
+        (actor_id, paragraph_id): Status(status).label
+        for actor_id, paragraph_id, status in ImplementationStatus.objects.filter(paragraph_id__in=ids).values_list(
+            "actor_id", "paragraph_id", "status"
+        )
+    }
+    names = [f"{meeting}/{number}" for _, meeting, number in paragraphs]
+
+    def rows() -> Iterator[dict]:
+        for actor in actors:
+            row = {"actor": actor.code, "actor_name": actor.name, "actor_kind": actor.kind}
+            for pk, name in zip(ids, names, strict=True):
+                pair = (actor.pk, pk)
+                row[name] = labels.get(pair) or (NO_INFORMATION if pair in addressed else NOT_ADDRESSED)
+            yield row
+
+    return ["actor", "actor_name", "actor_kind", *names], rows()
+
+
 def datapackage(request: HttpRequest) -> dict:
     """The exports described as a Frictionless Data Package, one resource per dataset and format."""
     return {
@@ -323,6 +378,8 @@ def json_chunks(rows: Iterable[dict]) -> Iterator[str]:
 
 # Characters XML 1.0 cannot hold; a spreadsheet cell loses them.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Excel's limit, the header row included.
 XLSX_MAX_ROWS = 1_048_576
@@ -454,32 +511,45 @@ def respond(dataset_name: str, fmt: str, filterset: ParagraphFilter, request: Ht
     dataset = DATASETS[dataset_name]
     columns = list(dataset.columns)
     rows = dataset.rows(filterset, request)
-    stamp = datetime.date.today().isoformat()  # noqa: DTZ011 - the file name's date is the server's
-    filename = f"apc-tracker-{dataset.name}-{stamp}.{fmt}"
+    filename = _filename(dataset.name, fmt)
     if fmt == "json":
         response = StreamingHttpResponse(json_chunks(rows), content_type="application/json; charset=utf-8")
     elif fmt == "csv":
         response = StreamingHttpResponse(csv_lines(columns, rows), content_type="text/csv; charset=utf-8")
     else:
-        csv_url = request.build_absolute_uri(
-            reverse("recommendations:export", args=[dataset.name, "csv"]) + _query(request)
-        )
-        cut_note = (
-            f"Cut here: this export has more rows than Excel's {XLSX_MAX_ROWS:,}. The CSV export holds them all: "
-            f"{csv_url}"
-        )
         response = StreamingHttpResponse(
-            xlsx_chunks(dataset.title, columns, rows, cut_note),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            xlsx_chunks(dataset.title, columns, rows, _cut_note(dataset.name, request)), content_type=XLSX_TYPE
         )
     if fmt != "json":
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def _query(request: HttpRequest) -> str:
+def respond_matrix(fmt: str, filterset: ParagraphFilter, request: HttpRequest) -> HttpResponse:
+    columns, rows = matrix(filterset)
+    if fmt == "csv":
+        response = StreamingHttpResponse(csv_lines(columns, rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = StreamingHttpResponse(
+            xlsx_chunks(MATRIX_TITLE, columns, rows, _cut_note("matrix", request)), content_type=XLSX_TYPE
+        )
+    response["Content-Disposition"] = f'attachment; filename="{_filename("matrix", fmt)}"'
+    return response
+
+
+def _filename(name: str, fmt: str) -> str:
+    stamp = datetime.date.today().isoformat()  # noqa: DTZ011 - the file name's date is the server's
+    return f"apc-tracker-{name}-{stamp}.{fmt}"
+
+
+def _cut_note(name: str, request: HttpRequest) -> str:
+    """The last row of a sheet cut at Excel's row limit, with the address of the same export as CSV."""
     query = request.GET.urlencode()
-    return f"?{query}" if query else ""
+    csv_url = request.build_absolute_uri(reverse("recommendations:export", args=[name, "csv"]))
+    return (
+        f"Cut here: this export has more rows than Excel's {XLSX_MAX_ROWS:,}. The CSV export holds them all: "
+        f"{csv_url}{'?' + query if query else ''}"
+    )
 
 
 def bad_request(fmt: str, message: str) -> HttpResponse:
