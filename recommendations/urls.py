@@ -25,5 +25,7 @@ urlpatterns = [
     path("documents/<slug:code>/", public.document, name="document"),
     path("actors/<str:code>/", public.actor_detail, name="actor"),
     path("actions/<int:pk>/", public.action_detail, name="action"),
+    # Before the datasets' exports, which reverse() also names this one by: ("matrix", fmt).
+    path("matrix/export.<slug:fmt>", public.matrix_export, name="matrix-export"),
     path("<slug:dataset>/export.<slug:fmt>", public.export, name="export"),
 ]

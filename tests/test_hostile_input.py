@@ -79,8 +79,11 @@ PUBLIC_URLS = [
     "/recommendations/export.csv",
     "/actions/export.csv",
     "/statuses/export.json",
+    "/matrix/export.csv",
 ]
-PARAMETERS = ["meeting", "theme", "addressee", "actor", "status", "tracked", "q", "sort", "page", "format", "x"]
+PARAMETERS = [
+    "meeting", "theme", "addressee", "actor", "status", "tracked", "q", "sort", "page", "format", "kind", "x",
+]  # fmt: skip
 
 
 @FUZZ

@@ -1,4 +1,5 @@
-"""Open data: recommendations, actions and the status matrix as CSV, JSON and Excel.
+"""Open data: recommendations, actions and the status matrix as CSV, JSON and Excel, and the
+matrix in wide form (an actor a row, a recommendation a column) as CSV and Excel.
 
 Every format has one row shape with stable identifiers (`bangkok-2006/12` for a paragraph, the
 actor's code, `action-42` for an action). Rows are produced one at a time from a chunked
@@ -23,7 +24,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from stream_zip import ZIP_32, ZIP_64, stream_zip
+from stream_zip import ZIP_32, stream_zip
 
 from ..models import (
     ActionPartner,
@@ -33,6 +34,7 @@ from ..models import (
     FollowUpAction,
     ImplementationStatus,
     Paragraph,
+    Status,
 )
 from .filters import ParagraphFilter, involving
 
@@ -119,7 +121,8 @@ def _actions(filterset: ParagraphFilter, request: HttpRequest) -> Iterator[dict]
     if data.get("status"):
         actions = actions.filter(status=data["status"])
     rows = actions.order_by("pk").values_list(*_ACTION_FIELDS).iterator(chunk_size=CHUNK_SIZE)
-    actor_url = request.build_absolute_uri(reverse("recommendations:actor", args=["CODE"])).replace("CODE", "{}")
+    # One reverse() for the whole export: the rows differ only in the number.
+    action_url = request.build_absolute_uri(reverse("recommendations:action", args=[0])).replace("/0/", "/{}/")
     while chunk := list(itertools.islice(rows, CHUNK_SIZE)):
         ids = [row[0] for row in chunk]
         partners = _grouped(
@@ -146,15 +149,15 @@ def _actions(filterset: ParagraphFilter, request: HttpRequest) -> Iterator[dict]
                 "title": title,
                 "description": description,
                 "status": status,
-                "status_as_of": as_of.isoformat(),
+                "status_as_of": as_of,
                 "status_source": source,
-                "start_date": start.isoformat() if start else "",
-                "end_date": end.isoformat() if end else "",
+                "start_date": start or "",
+                "end_date": end or "",
                 "responsible_agency": agency,
                 "evidence": evidence.get(pk, []),
-                "published_at": published.isoformat(),
+                "published_at": published,
                 "demo": demo,
-                "url": actor_url.format(code),
+                "url": action_url.format(pk),
             }
 
 
@@ -178,7 +181,7 @@ def _statuses(filterset: ParagraphFilter, request: HttpRequest) -> Iterator[dict
             "actor_kind": row.actor.kind,
             "status": row.status,
             "status_label": row.status_label,
-            "as_of": row.as_of.isoformat(),
+            "as_of": row.as_of,
             "set_by": "secretariat" if row.is_explicit else "actions",
             "source": row.explicit_source,
             "url": request.build_absolute_uri(paragraph.get_absolute_url()),
@@ -231,7 +234,7 @@ DATASETS: dict[str, Dataset] = {
                 "evidence": "Addresses of the evidence.",
                 "published_at": "When the secretariat published it (ISO 8601, UTC).",
                 "demo": "true for demonstration data, which is not a real record.",
-                "url": "The reporting actor's page.",
+                "url": "The action's page.",
             },
             _actions,
         ),
@@ -255,6 +258,59 @@ DATASETS: dict[str, Dataset] = {
         ),
     ]
 }
+
+
+MATRIX_FORMATS = ["csv", "xlsx"]
+MATRIX_TITLE = "Status matrix, wide"
+NO_INFORMATION = "No information provided"
+NOT_ADDRESSED = "Not addressed"
+MATRIX_COLUMNS = {
+    "actor": "Actor code; one row per actor that reports (every actor but the stakeholder groups).",
+    "actor_name": "Actor name.",
+    "actor_kind": "government, international_organisation or regional_process.",
+    "bangkok-2006/12, …": "One column per tracked recommendation, named by its identifier: the actor's status "
+    f"as shown on the site, {NO_INFORMATION} when it addresses the actor and the actor has not reported, "
+    f"{NOT_ADDRESSED} when it does not address the actor and the actor has not reported on it anyway.",
+}
+
+
+def matrix(filterset: ParagraphFilter) -> tuple[list[str], Iterator[dict]]:
+    """The columns and rows of the wide matrix, in four queries after the filter's.
+
+    Its size is the number of actors times the number of recommendations, whatever the number
+    of actions, so the statuses are read at once and the rows written from them.
+    """
+    data = filterset.form.cleaned_data
+    paragraphs = list(filterset.qs.filter(is_tracked=True).values_list("pk", "meeting__code", "number"))
+    ids = [pk for pk, _, _ in paragraphs]
+    actors = sorted(
+        (
+            actor
+            for actor in filterset.actors.values()
+            if not actor.is_group
+            and data.get("kind") in (None, "", actor.kind)
+            and data.get("actor") in (None, "", actor.code)
+        ),
+        key=lambda actor: actor.code,
+    )
+    addressed = Paragraph.objects.addressed_pairs(ids, actors)
+    labels = {
+        (actor_id, paragraph_id): Status(status).label
+        for actor_id, paragraph_id, status in ImplementationStatus.objects.filter(paragraph_id__in=ids).values_list(
+            "actor_id", "paragraph_id", "status"
+        )
+    }
+    names = [f"{meeting}/{number}" for _, meeting, number in paragraphs]
+
+    def rows() -> Iterator[dict]:
+        for actor in actors:
+            row = {"actor": actor.code, "actor_name": actor.name, "actor_kind": actor.kind}
+            for pk, name in zip(ids, names, strict=True):
+                pair = (actor.pk, pk)
+                row[name] = labels.get(pair) or (NO_INFORMATION if pair in addressed else NOT_ADDRESSED)
+            yield row
+
+    return ["actor", "actor_name", "actor_kind", *names], rows()
 
 
 def datapackage(request: HttpRequest) -> dict:
@@ -282,11 +338,18 @@ def neutralise(value: str) -> str:
     return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
 
 
+def _iso(value: datetime.date) -> str:
+    """Dates and datetimes in CSV and JSON as ISO 8601; rows keep them typed for the Excel cells."""
+    return value.isoformat()
+
+
 def csv_cell(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
         value = ";".join(value)
+    elif isinstance(value, datetime.date):
+        value = _iso(value)
     return neutralise(str(value))
 
 
@@ -308,7 +371,7 @@ def json_chunks(rows: Iterable[dict]) -> Iterator[str]:
     yield "["
     separator = "\n"
     for row in rows:
-        yield separator + json.dumps(row, ensure_ascii=False)
+        yield separator + json.dumps(row, ensure_ascii=False, default=_iso)
         separator = ",\n"
     yield "\n]\n"
 
@@ -316,70 +379,131 @@ def json_chunks(rows: Iterable[dict]) -> Iterator[str]:
 # Characters XML 1.0 cannot hold; a spreadsheet cell loses them.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Excel's limit, the header row included.
+XLSX_MAX_ROWS = 1_048_576
+
+# Day 0 of the serial numbers that date cells hold (1900 date system, as Excel and LibreOffice read it).
+_EPOCH = datetime.datetime(1899, 12, 30)  # noqa: DTZ001 - serial numbers have no time zone
+
+# Cell styles, by their index in styles.xml's cellXfs.
+_DATE_STYLE = 1
+_DATETIME_STYLE = 2
+
+
+def _text(value: str) -> str:
+    # An XML parser reads a carriage return as a line feed unless it is a character reference.
+    return escape(_XML_ILLEGAL.sub("", value)).replace("\r", "&#13;")
+
 
 def _xlsx_cell(value: object) -> str:
+    """A typed cell: a boolean, a number, a date or datetime (a serial number styled as such) or
+    an inline string, which a spreadsheet never runs as a formula."""
     if isinstance(value, bool):
-        value = "true" if value else "false"
-    elif isinstance(value, int):
+        return f'<c t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int | float):
         return f"<c><v>{value}</v></c>"
-    elif isinstance(value, list):
+    if isinstance(value, datetime.datetime):
+        # Cells have no time zone: datetimes are written in UTC, to the second the style shows.
+        if value.tzinfo:
+            value = value.astimezone(datetime.UTC).replace(tzinfo=None)
+        serial = (value.replace(microsecond=0) - _EPOCH) / datetime.timedelta(days=1)
+        return f'<c s="{_DATETIME_STYLE}"><v>{serial!r}</v></c>'
+    if isinstance(value, datetime.date):
+        return f'<c s="{_DATE_STYLE}"><v>{(value - _EPOCH.date()).days}</v></c>'
+    if isinstance(value, list):
         value = ";".join(value)
-    text = escape(_XML_ILLEGAL.sub("", str(value)))
-    return f'<c t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+    return f'<c t="inlineStr"><is><t xml:space="preserve">{_text(str(value))}</t></is></c>'
 
 
-def _sheet(columns: list[str], rows: Iterable[dict]) -> Iterator[bytes]:
+def _row(values: Iterable[object]) -> bytes:
+    return ("<row>" + "".join(_xlsx_cell(value) for value in values) + "</row>").encode()
+
+
+def _sheet(columns: list[str], rows: Iterable[dict], cut_note: str) -> Iterator[bytes]:
+    """The sheet's rows as they come; past Excel's row limit, a last row says the sheet is cut.
+
+    The response has started by the time the limit is reached, so it cannot become an error:
+    counting the rows first would cost a second pass over the table before the first byte.
+    """
     yield (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-        "<row>" + "".join(_xlsx_cell(column) for column in columns) + "</row>"
-    ).encode()
-    for row in rows:
-        yield ("<row>" + "".join(_xlsx_cell(row[column]) for column in columns) + "</row>").encode()
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    ) + _row(columns)
+    rows = iter(rows)
+    for row in itertools.islice(rows, XLSX_MAX_ROWS - 2):
+        yield _row(row[column] for column in columns)
+    if (last := next(rows, None)) is not None:
+        yield _row((last[column] for column in columns) if next(rows, None) is None else [cut_note])
     yield b"</sheetData></worksheet>"
 
 
+_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+_SPREADSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
 _XLSX_PARTS = {
     "[Content_Types].xml": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        f"{_XML}"
         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
         '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/xl/workbook.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        '<Override PartName="/xl/worksheets/sheet1.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{_SPREADSHEET}.sheet.main+xml"/>'
+        f'<Override PartName="/xl/styles.xml" ContentType="{_SPREADSHEET}.styles+xml"/>'
+        f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_SPREADSHEET}.worksheet+xml"/>'
         "</Types>"
     ),
     "_rels/.rels": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        f"{_XML}"
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" '
-        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-        'Target="xl/workbook.xml"/></Relationships>'
+        f'<Relationship Id="rId1" Type="{_RELATIONSHIPS}/officeDocument" Target="xl/workbook.xml"/>'
+        "</Relationships>"
     ),
     "xl/_rels/workbook.xml.rels": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        f"{_XML}"
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" '
-        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
-        'Target="worksheets/sheet1.xml"/></Relationships>'
+        f'<Relationship Id="rId1" Type="{_RELATIONSHIPS}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{_RELATIONSHIPS}/styles" Target="styles.xml"/>'
+        "</Relationships>"
+    ),
+    # The cell formats: 0 the default, 1 (_DATE_STYLE) dates, 2 (_DATETIME_STYLE) datetimes, in ISO order.
+    "xl/styles.xml": (
+        f"{_XML}"
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
+        '<numFmt numFmtId="165" formatCode="yyyy-mm-dd hh:mm:ss"/></numFmts>'
+        '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+        '<fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+        '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        "</styleSheet>"
     ),
 }
 
 
-def xlsx_chunks(title: str, columns: list[str], rows: Iterable[dict]) -> Iterator[bytes]:
-    """An Excel workbook of one sheet, zipped as it is written."""
+def xlsx_chunks(title: str, columns: list[str], rows: Iterable[dict], cut_note: str) -> Iterator[bytes]:
+    """An Excel workbook of one sheet, zipped as it is written.
+
+    Every member is a 32-bit zip entry whose sizes follow its data in a data descriptor, so that
+    the sheet streams without knowing its size (up to 4 GiB): LibreOffice refuses the zip64
+    entries that unknown sizes would otherwise need.
+    """
     now = timezone.now().replace(tzinfo=None)
     workbook = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        f"{_XML}"
         '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f'xmlns:r="{_RELATIONSHIPS}">'
         f'<sheets><sheet name="{escape(title[:31])}" sheetId="1" r:id="rId1"/></sheets></workbook>'
     )
     parts = {**_XLSX_PARTS, "xl/workbook.xml": workbook}
     members = [(name, now, 0o600, ZIP_32, (text.encode(),)) for name, text in parts.items()]
-    members.append(("xl/worksheets/sheet1.xml", now, 0o600, ZIP_64, _sheet(columns, rows)))
+    members.append(("xl/worksheets/sheet1.xml", now, 0o600, ZIP_32, _sheet(columns, rows, cut_note)))
     return stream_zip(members)
 
 
@@ -387,20 +511,45 @@ def respond(dataset_name: str, fmt: str, filterset: ParagraphFilter, request: Ht
     dataset = DATASETS[dataset_name]
     columns = list(dataset.columns)
     rows = dataset.rows(filterset, request)
-    stamp = datetime.date.today().isoformat()  # noqa: DTZ011 - the file name's date is the server's
-    filename = f"apc-tracker-{dataset.name}-{stamp}.{fmt}"
+    filename = _filename(dataset.name, fmt)
     if fmt == "json":
         response = StreamingHttpResponse(json_chunks(rows), content_type="application/json; charset=utf-8")
     elif fmt == "csv":
         response = StreamingHttpResponse(csv_lines(columns, rows), content_type="text/csv; charset=utf-8")
     else:
         response = StreamingHttpResponse(
-            xlsx_chunks(dataset.title, columns, rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            xlsx_chunks(dataset.title, columns, rows, _cut_note(dataset.name, request)), content_type=XLSX_TYPE
         )
     if fmt != "json":
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def respond_matrix(fmt: str, filterset: ParagraphFilter, request: HttpRequest) -> HttpResponse:
+    columns, rows = matrix(filterset)
+    if fmt == "csv":
+        response = StreamingHttpResponse(csv_lines(columns, rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = StreamingHttpResponse(
+            xlsx_chunks(MATRIX_TITLE, columns, rows, _cut_note("matrix", request)), content_type=XLSX_TYPE
+        )
+    response["Content-Disposition"] = f'attachment; filename="{_filename("matrix", fmt)}"'
+    return response
+
+
+def _filename(name: str, fmt: str) -> str:
+    stamp = datetime.date.today().isoformat()  # noqa: DTZ011 - the file name's date is the server's
+    return f"apc-tracker-{name}-{stamp}.{fmt}"
+
+
+def _cut_note(name: str, request: HttpRequest) -> str:
+    """The last row of a sheet cut at Excel's row limit, with the address of the same export as CSV."""
+    query = request.GET.urlencode()
+    csv_url = request.build_absolute_uri(reverse("recommendations:export", args=[name, "csv"]))
+    return (
+        f"Cut here: this export has more rows than Excel's {XLSX_MAX_ROWS:,}. The CSV export holds them all: "
+        f"{csv_url}{'?' + query if query else ''}"
+    )
 
 
 def bad_request(fmt: str, message: str) -> HttpResponse:

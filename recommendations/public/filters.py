@@ -264,6 +264,23 @@ class ParagraphFilter(django_filters.FilterSet):
         return queryset.order_by(*SORTS[value][1])
 
 
+class MatrixFilter(ParagraphFilter):
+    """The list's filters for the wide status matrix, and `kind`: the kind of actor of its rows."""
+
+    kind = django_filters.ChoiceFilter(
+        label="Kind of actor",
+        method="of_kind",
+        choices=[(kind.value, kind.label) for kind in Actor.Kind if kind != Actor.Kind.STAKEHOLDER_GROUP],
+        empty_label="Any kind",
+        error_messages={"invalid_choice": "?kind= is government, international_organisation or regional_process."},
+    )
+
+    def of_kind(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """The kind chooses the matrix's rows, the actors, which it reads from the cleaned data:
+        the recommendations stay the same."""
+        return queryset
+
+
 def search_terms(value: str) -> list[tuple[str, bool]]:
     """The quoted phrases and the words outside quotes of a search, in the order typed, each
     with whether it is excluded."""

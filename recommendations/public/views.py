@@ -13,7 +13,7 @@ from ..models import ActionPartner, Actor, FollowUpAction, ImplementationStatus,
 from ..progress import figures
 from ..progress.freshness import figures_generation
 from . import exports, paging
-from .filters import ParagraphFilter
+from .filters import MatrixFilter, ParagraphFilter
 
 LIST_PAGE_SIZE = 20
 ACTIONS_PAGE_SIZE = 20
@@ -71,6 +71,7 @@ def about(request: HttpRequest) -> HttpResponse:
         {
             "statuses": [(status, figures.WEIGHTS[status]) for status in Status],
             "datasets": exports.DATASETS,
+            "matrix_columns": exports.MATRIX_COLUMNS,
             "datapackage": exports.datapackage(request),
         },
     )
@@ -178,9 +179,9 @@ def document(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "public/document.html", {"meeting": meeting, "rows": rows})
 
 
-def _filtered_paragraphs(request: HttpRequest) -> ParagraphFilter:
+def _filtered_paragraphs(request: HttpRequest, filters: type[ParagraphFilter] = ParagraphFilter) -> ParagraphFilter:
     """The list's filters over the paragraphs, with their choices in two queries."""
-    return ParagraphFilter(
+    return filters(
         request.GET,
         queryset=figures.with_progress(Paragraph.objects.select_related("meeting", "theme")),
         meetings=Meeting.objects.with_themes(),
@@ -196,3 +197,14 @@ def export(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
     if not filterset.is_valid():
         return exports.bad_request(fmt, " ".join(filterset.messages))
     return exports.respond(dataset, fmt, filterset, request)
+
+
+@require_safe
+def matrix_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The status matrix in wide form: an actor a row, a tracked recommendation a column."""
+    if fmt not in exports.MATRIX_FORMATS:
+        raise Http404("The wide matrix is exported as CSV or Excel; the statuses export has it as JSON.")
+    filterset = _filtered_paragraphs(request, MatrixFilter)
+    if not filterset.is_valid():
+        return exports.bad_request(fmt, " ".join(filterset.messages))
+    return exports.respond_matrix(fmt, filterset, request)

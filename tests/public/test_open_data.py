@@ -59,6 +59,8 @@ def test_the_actions_export_holds_published_actions_only(client, follow_up, fmt)
     assert mou["id"] == f"action-{follow_up['mou'].pk}"
     assert mou["recommendations"] in (["bangkok-2006/12"], "bangkok-2006/12")
     assert mou["partners"] in (["AUS"], "AUS")
+    assert mou["url"] == f"http://testserver/actions/{follow_up['mou'].pk}/"
+    assert client.get(mou["url"]).context["action"] == follow_up["mou"]
 
 
 def test_the_actions_export_honours_actor_and_status(client, follow_up):
