@@ -23,6 +23,8 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 from stream_zip import ZIP_32, ZIP_64, stream_zip
 
 from ..models import (
@@ -34,6 +36,7 @@ from ..models import (
     ImplementationStatus,
     Paragraph,
 )
+from ..progress.freshness import data_version
 from .filters import ParagraphFilter, involving
 
 PARAGRAPH_COLUMNS = [
@@ -400,6 +403,23 @@ def respond(dataset_name: str, fmt: str, filterset: ParagraphFilter, request: Ht
         )
     if fmt != "json":
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def conditional(request: HttpRequest, make_response: Callable[[], HttpResponse]) -> HttpResponse:
+    """The response, or 304 Not Modified when the client holds the current data version.
+
+    One ETag and Last-Modified for every export and the descriptor: the data version, which
+    every write that changes public data replaces. A reuser polling an export downloads it
+    again only when something changed.
+    """
+    version = data_version()
+    last_modified = int(version.changed_at.timestamp())
+    response = get_conditional_response(request, etag=version.etag, last_modified=last_modified)
+    if response is None:
+        response = make_response()
+    response["ETag"] = version.etag
+    response["Last-Modified"] = http_date(last_modified)
     return response
 
 

@@ -195,4 +195,4 @@ def export(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
     filterset = _filtered_paragraphs(request)
     if not filterset.is_valid():
         return exports.bad_request(fmt, " ".join(filterset.messages))
-    return exports.respond(dataset, fmt, filterset, request)
+    return exports.conditional(request, lambda: exports.respond(dataset, fmt, filterset, request))

@@ -122,13 +122,15 @@ def test_exports_run_the_same_queries_at_n_and_ten_times_n_actions(
     client, follow_up, thailand, django_assert_num_queries, dataset
 ):
     expected = {
-        # meetings with their themes and actors for the filter choices, then the paragraphs and
-        # addressees, the paragraph ids, their addressees as written and the group memberships
-        "recommendations": 7,
-        # choices, the recommendation ids, the actions, their partners, recommendations, evidence
-        "actions": 7,
-        # choices, the recommendation ids, the statuses with actors and paragraphs
-        "statuses": 4,
+        # meetings with their themes and actors for the filter choices, the data version for the
+        # ETag, then the paragraphs and addressees, the paragraph ids, their addressees as written
+        # and the group memberships
+        "recommendations": 8,
+        # choices, the data version, the recommendation ids, the actions, their partners,
+        # recommendations, evidence
+        "actions": 8,
+        # choices, the data version, the recommendation ids, the statuses with actors and paragraphs
+        "statuses": 5,
     }[dataset]
     with django_assert_num_queries(expected):
         download(client, dataset, "csv")
