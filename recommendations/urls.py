@@ -25,5 +25,6 @@ urlpatterns = [
     path("documents/<slug:code>/", public.document, name="document"),
     path("actors/<str:code>/", public.actor_detail, name="actor"),
     path("actions/<int:pk>/", public.action_detail, name="action"),
+    path("datapackage.json", public.datapackage, name="datapackage"),
     path("<slug:dataset>/export.<slug:fmt>", public.export, name="export"),
 ]
