@@ -71,6 +71,7 @@ def about(request: HttpRequest) -> HttpResponse:
         {
             "statuses": [(status, figures.WEIGHTS[status]) for status in Status],
             "datasets": exports.DATASETS,
+            "base_url": request.build_absolute_uri("/").rstrip("/"),
         },
     )
 

@@ -133,3 +133,22 @@ def test_the_descriptor_may_be_read_from_any_origin(client, workshop):
 
 def test_the_about_page_links_to_the_descriptor(client, workshop):
     assert 'href="/datapackage.json"' in client.get("/about/").content.decode()
+
+
+def test_the_about_page_and_the_readme_tell_reusers_how(client, workshop):
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    about = client.get("/about/").content.decode()
+    for text in (about, readme):
+        for needed in (
+            "/datapackage.json",
+            "Access-Control-Allow-Origin",
+            "If-None-Match",
+            "304",
+            "frictionless.Package(",
+        ):
+            assert needed in text, needed
+        for dataset in DATASETS:
+            assert dataset in text, dataset
+    assert 'pandas.read_csv("http://testserver/actions/export.csv"' in about
+    assert 'frictionless.Package("http://testserver/datapackage.json")' in about
+    assert "kept when the action is revised" in about
