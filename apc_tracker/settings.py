@@ -145,6 +145,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "csp",
+    "corsheaders",
     "django_filters",
     "django_otp",
     "security.apps.AuthenticatorAppsConfig",
@@ -157,6 +158,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -173,6 +175,18 @@ MIDDLEWARE = [
 # The signed-in parts of the site (the workspace, the review pages, the admin) and signing in,
 # out and resetting a password: no cache stores their pages, even those sent to visitors.
 NO_STORE_PATHS = ("/my/", "/review/", "/admin/", "/accounts/")
+
+# Open data is for other sites' scripts too: the exports and the data package descriptor, and
+# nothing else, may be read from any origin. Never with credentials, so a signed-in person's
+# cookies are never sent along; the signed-in parts of the site match no pattern here.
+CORS_URLS_REGEX = r"^/(?:[\w-]+/export\.[\w-]+|datapackage\.json)$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+# A script revalidates what it holds with these; a browser hides a response's ETag unless exposed.
+CORS_ALLOW_HEADERS = ("accept", "if-modified-since", "if-none-match")
+CORS_EXPOSE_HEADERS = ("Content-Disposition", "ETag", "Last-Modified")
+CORS_PREFLIGHT_MAX_AGE = 86_400
 
 ROOT_URLCONF = "apc_tracker.urls"
 

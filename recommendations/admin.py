@@ -30,6 +30,7 @@ from .models import (
     GroupMembership,
     ImplementationStatus,
     Meeting,
+    OpenDataLicence,
     Paragraph,
     Participation,
     Reminder,
@@ -562,3 +563,16 @@ class ImplementationStatusAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         refresh_implementation_statuses([(obj.actor_id, obj.paragraph_id)])
+
+
+@admin.register(OpenDataLicence)
+class OpenDataLicenceAdmin(admin.ModelAdmin):
+    """The licence the data package gives the data the site produces: one, made by the migration."""
+
+    list_display = ["title", "name", "path"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -27,5 +27,6 @@ urlpatterns = [
     path("actions/<int:pk>/", public.action_detail, name="action"),
     # Before the datasets' exports, which reverse() also names this one by: ("matrix", fmt).
     path("matrix/export.<slug:fmt>", public.matrix_export, name="matrix-export"),
+    path("datapackage.json", public.datapackage, name="datapackage"),
     path("<slug:dataset>/export.<slug:fmt>", public.export, name="export"),
 ]

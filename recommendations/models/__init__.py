@@ -3,7 +3,7 @@
 `documents`: meetings, themes, paragraphs, actors. `progress`: the status scale and each
 actor's implementation status. `reporting`: focal points, follow-up actions and their
 review, evidence, reporting rounds, the secretariat's notices of new work. `search`: the
-words the public search reads.
+words the public search reads. `publishing`: the open data's version and licence.
 """
 
 from .documents import (
@@ -18,6 +18,7 @@ from .documents import (
     government,
 )
 from .progress import STATUS_MEANINGS, ImplementationStatus, Status
+from .publishing import DataVersion, OpenDataLicence
 from .reporting import (
     ActionContent,
     ActionPartner,
@@ -45,12 +46,14 @@ __all__ = [
     "ActionWord",
     "Actor",
     "ActorKind",
+    "DataVersion",
     "EvidenceFile",
     "EvidenceLink",
     "FocalPoint",
     "FollowUpAction",
     "GroupMembership",
     "ImplementationStatus",
+    "OpenDataLicence",
     "Meeting",
     "Paragraph",
     "Participation",

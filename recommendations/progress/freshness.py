@@ -4,6 +4,10 @@ Cached fragments of public pages carry the current *generation* in their key; an
 that can change what they show replaces the generation, so the next request renders afresh
 and old entries simply expire. ORM saves and deletes of the models the figures read are
 caught by signals below; bulk writes that bypass them call `figures_changed` themselves.
+
+The same writes advance the *data version* (models.DataVersion), a row written in their own
+transaction: the cache may be each process's own memory, so the open data's version, ETag and
+Last-Modified are read from the database, where every process sees the same.
 """
 
 from __future__ import annotations
@@ -14,7 +18,16 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from ..models import Actor, FollowUpAction, ImplementationStatus, Meeting, Paragraph, Theme
+from ..models import (
+    Actor,
+    DataVersion,
+    FollowUpAction,
+    ImplementationStatus,
+    Meeting,
+    OpenDataLicence,
+    Paragraph,
+    Theme,
+)
 
 GENERATION_KEY = "public-figures-generation"
 
@@ -28,12 +41,19 @@ def figures_generation() -> str:
     return generation
 
 
+def data_version() -> DataVersion:
+    """The public data's version and when it last changed, the same in every process."""
+    return DataVersion.objects.current()
+
+
 def figures_changed() -> None:
-    """Make every cached public figure stale, now and again when the transaction commits.
+    """Advance the data version, and make every cached public figure stale, now and again
+    when the transaction commits.
 
     The second time drops whatever a request cached from the database as it stood before
     the commit.
     """
+    DataVersion.objects.advance()
     _new_generation()
     transaction.on_commit(_new_generation)
 
@@ -51,7 +71,8 @@ def _changed(sender, instance, **kwargs) -> None:
 
 
 def connect() -> None:
-    for model in (Meeting, Theme, Paragraph, Actor, FollowUpAction, ImplementationStatus):
+    # The licence is part of what the data package says of the data.
+    for model in (Meeting, Theme, Paragraph, Actor, FollowUpAction, ImplementationStatus, OpenDataLicence):
         post_save.connect(_changed, sender=model, dispatch_uid=f"freshness-save-{model.__name__}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"freshness-delete-{model.__name__}")
     for relation in (Paragraph.addressees, FollowUpAction.partners, FollowUpAction.recommendations):

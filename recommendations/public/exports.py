@@ -17,25 +17,32 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from xml.sax.saxutils import escape  # nosec B406
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 from stream_zip import ZIP_32, stream_zip
 
 from ..models import (
     ActionPartner,
     ActionRecommendation,
     Actor,
+    ActorKind,
+    DataVersion,
     EvidenceLink,
     FollowUpAction,
     ImplementationStatus,
+    Meeting,
+    OpenDataLicence,
     Paragraph,
     Status,
 )
+from ..progress.freshness import data_version
 from .filters import ParagraphFilter, involving
 
 PARAGRAPH_COLUMNS = [
@@ -52,11 +59,32 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass
 class Dataset:
+    """One export. `types` gives a column's Table Schema type and constraints when it is not a
+    plain string; `primary_key` and `foreign_keys` say how the datasets join."""
+
     name: str
     title: str
     description: str
     columns: dict[str, str]
     rows: Callable[[ParagraphFilter, HttpRequest], Iterator[dict]]
+    types: dict[str, dict] = field(default_factory=dict)
+    primary_key: list[str] = field(default_factory=list)
+    foreign_keys: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def schema(self) -> dict:
+        """Its Table Schema: each column's type, the key, and what each foreign key points at."""
+        return {
+            "fields": [
+                {"name": name, "description": text, "type": "string", **self.types.get(name, {})}
+                for name, text in self.columns.items()
+            ],
+            "missingValues": [""],
+            "primaryKey": self.primary_key,
+            "foreignKeys": [
+                {"fields": column, "reference": {"resource": resource, "fields": key}}
+                for column, (resource, key) in self.foreign_keys.items()
+            ],
+        }
 
 
 def paragraph_rows(
@@ -107,20 +135,30 @@ def _grouped(pairs: Iterable[tuple]) -> dict[int, list[str]]:
     return grouped
 
 
+def _published_actions(filterset: ParagraphFilter, paragraph_ids: list[int]) -> QuerySet:
+    """The published actions answering any of `paragraph_ids`, by the chosen actor and status if any."""
+    data = filterset.form.cleaned_data
+    answers = ActionRecommendation.objects.filter(action=OuterRef("pk"), paragraph_id__in=paragraph_ids)
+    actions = FollowUpAction.objects.published().filter(Exists(answers))
+    if data.get("actor"):
+        actions = involving(actions, data["actor"])
+    if data.get("status"):
+        actions = actions.filter(status=data["status"])
+    return actions
+
+
 def _actions(filterset: ParagraphFilter, request: HttpRequest) -> Iterator[dict]:
     """Published actions answering the listed recommendations, by the chosen actor and status if any.
 
     Read as plain values, a chunk at a time with one query per chunk for each list column:
     model instances and prefetching would cost several times as much per row.
     """
-    data = filterset.form.cleaned_data
-    answers = ActionRecommendation.objects.filter(action=OuterRef("pk"), paragraph_id__in=_paragraph_ids(filterset))
-    actions = FollowUpAction.objects.published().filter(Exists(answers))
-    if data.get("actor"):
-        actions = involving(actions, data["actor"])
-    if data.get("status"):
-        actions = actions.filter(status=data["status"])
-    rows = actions.order_by("pk").values_list(*_ACTION_FIELDS).iterator(chunk_size=CHUNK_SIZE)
+    rows = (
+        _published_actions(filterset, _paragraph_ids(filterset))
+        .order_by("pk")
+        .values_list(*_ACTION_FIELDS)
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
     # One reverse() for the whole export: the rows differ only in the number.
     action_url = request.build_absolute_uri(reverse("recommendations:action", args=[0])).replace("/0/", "/{}/")
     while chunk := list(itertools.islice(rows, CHUNK_SIZE)):
@@ -188,6 +226,65 @@ def _statuses(filterset: ParagraphFilter, request: HttpRequest) -> Iterator[dict
         }
 
 
+def _actors(filterset: ParagraphFilter, request: HttpRequest) -> Iterator[dict]:
+    """Every actor, stakeholder groups too: the ones the filters' choices have read already."""
+    actor_url = request.build_absolute_uri(reverse("recommendations:actor", args=["CODE"])).replace("CODE", "{}")
+    for actor in sorted(filterset.actors.values(), key=lambda actor: actor.code):
+        yield {
+            "code": actor.code,
+            "name": actor.name,
+            "short_name": actor.short_name,
+            "kind": actor.kind,
+            "description": actor.description,
+            "website": actor.website,
+            "demo": actor.is_demo,
+            "url": actor_url.format(actor.code),
+        }
+
+
+def _action_recommendations(filterset: ParagraphFilter, request: HttpRequest) -> Iterator[dict]:
+    paragraph_ids = _paragraph_ids(filterset)
+    pairs = (
+        ActionRecommendation.objects.filter(
+            action__in=_published_actions(filterset, paragraph_ids), paragraph_id__in=paragraph_ids
+        )
+        .order_by("action_id", "paragraph__meeting__code", "paragraph__number")
+        .values_list("action_id", "paragraph__meeting__code", "paragraph__number")
+    )
+    for action_id, meeting, number in pairs.iterator(chunk_size=CHUNK_SIZE):
+        yield {"action": f"action-{action_id}", "recommendation": f"{meeting}/{number}"}
+
+
+def _action_partners(filterset: ParagraphFilter, request: HttpRequest) -> Iterator[dict]:
+    pairs = (
+        ActionPartner.objects.filter(action__in=_published_actions(filterset, _paragraph_ids(filterset)))
+        .order_by("action_id", "actor__code")
+        .values_list("action_id", "actor__code")
+    )
+    for action_id, code in pairs.iterator(chunk_size=CHUNK_SIZE):
+        yield {"action": f"action-{action_id}", "partner": code}
+
+
+def _paragraph_addressees(filterset: ParagraphFilter, request: HttpRequest) -> Iterator[dict]:
+    pairs = (
+        Paragraph.addressees.through.objects.filter(paragraph_id__in=_paragraph_ids(filterset))
+        .order_by("paragraph__meeting__code", "paragraph__number", "actor__code")
+        .values_list("paragraph__meeting__code", "paragraph__number", "actor__code")
+    )
+    for meeting, number, code in pairs.iterator(chunk_size=CHUNK_SIZE):
+        yield {"recommendation": f"{meeting}/{number}", "actor": code}
+
+
+_DATE = {"type": "date"}
+_URL = {"format": "uri"}
+_BOOLEAN = {"type": "boolean"}
+_STATUS = {"constraints": {"enum": list(Status.values)}}
+_ACTOR_KIND = {"constraints": {"enum": list(ActorKind.values)}}
+_REQUIRED = {"constraints": {"required": True}}
+_RECOMMENDATION = ("recommendations", "id")
+_ACTOR = ("actors", "code")
+_ACTION = ("actions", "id")
+
 DATASETS: dict[str, Dataset] = {
     dataset.name: dataset
     for dataset in [
@@ -212,6 +309,8 @@ DATASETS: dict[str, Dataset] = {
                 "url": "The paragraph's permalink.",
             },
             _recommendations,
+            types={"paragraph": {"type": "integer"}, "tracked": _BOOLEAN, "url": _URL},
+            primary_key=["id"],
         ),
         Dataset(
             "actions",
@@ -237,6 +336,17 @@ DATASETS: dict[str, Dataset] = {
                 "url": "The action's page.",
             },
             _actions,
+            types={
+                "status": _STATUS,
+                "status_as_of": _DATE,
+                "start_date": _DATE,
+                "end_date": _DATE,
+                "published_at": {"type": "datetime", "format": "any"},
+                "demo": _BOOLEAN,
+                "url": _URL,
+            },
+            primary_key=["id"],
+            foreign_keys={"actor": _ACTOR},
         ),
         Dataset(
             "statuses",
@@ -255,6 +365,61 @@ DATASETS: dict[str, Dataset] = {
                 "url": "The recommendation's page.",
             },
             _statuses,
+            types={
+                "actor_kind": _ACTOR_KIND,
+                "status": _STATUS,
+                "as_of": _DATE,
+                "set_by": {"constraints": {"enum": ["actions", "secretariat"]}},
+                "url": _URL,
+            },
+            primary_key=["recommendation", "actor"],
+            foreign_keys={"recommendation": _RECOMMENDATION, "actor": _ACTOR},
+        ),
+        Dataset(
+            "actors",
+            "Actors",
+            "Every government, organisation, regional process and stakeholder group the documents address "
+            "or that reports actions.",
+            {
+                "code": "Stable identifier: the ISO 3166 alpha-3 code of a government, an agreed code otherwise.",
+                "name": "Full name; for governments the United Nations' formal name.",
+                "short_name": "Name as shown on the site.",
+                "kind": "government, international_organisation, regional_process or stakeholder_group.",
+                "description": "What the actor is, e.g. UN specialised agency.",
+                "website": "Its website, if recorded.",
+                "demo": "true for demonstration data, which is not a real record.",
+                "url": "The actor's page.",
+            },
+            _actors,
+            types={"kind": _ACTOR_KIND, "demo": _BOOLEAN, "website": _URL, "url": _URL},
+            primary_key=["code"],
+        ),
+        Dataset(
+            "action-recommendations",
+            "Which recommendations each action answers",
+            "One row per published action and recommendation it answers.",
+            {"action": "Identifier of the action.", "recommendation": "Identifier of the recommendation."},
+            _action_recommendations,
+            primary_key=["action", "recommendation"],
+            foreign_keys={"action": _ACTION, "recommendation": _RECOMMENDATION},
+        ),
+        Dataset(
+            "action-partners",
+            "The partners of joint actions",
+            "One row per published joint action and partner; the action counts for each partner.",
+            {"action": "Identifier of the action.", "partner": "Code of the partner actor."},
+            _action_partners,
+            primary_key=["action", "partner"],
+            foreign_keys={"action": _ACTION, "partner": _ACTOR},
+        ),
+        Dataset(
+            "paragraph-addressees",
+            "Whom each paragraph addresses, as written",
+            "One row per paragraph and actor or group it names or addresses; groups stay groups.",
+            {"recommendation": "Identifier of the paragraph.", "actor": "Code of the actor or group."},
+            _paragraph_addressees,
+            primary_key=["recommendation", "actor"],
+            foreign_keys={"recommendation": _RECOMMENDATION, "actor": _ACTOR},
         ),
     ]
 }
@@ -313,23 +478,49 @@ def matrix(filterset: ParagraphFilter) -> tuple[list[str], Iterator[dict]]:
     return ["actor", "actor_name", "actor_kind", *names], rows()
 
 
-def datapackage(request: HttpRequest) -> dict:
-    """The exports described as a Frictionless Data Package, one resource per dataset and format."""
+def datapackage(request: HttpRequest, version: DataVersion) -> dict:
+    """The CSV exports as a Frictionless Data Package: one resource per dataset, each with its
+    Table Schema, keys and the joins between them, at the data's current version.
+
+    The data the site produces carries the licence the secretariat sets; the paragraphs' text is
+    quoted from the outcome documents, so that resource names them as its sources instead.
+    """
+    licence = OpenDataLicence.objects.current()
+    documents = [
+        {
+            "title": meeting.document_title or meeting.title,
+            "path": request.build_absolute_uri(reverse("recommendations:document", args=[meeting.code])),
+        }
+        for meeting in Meeting.objects.order_by("code")
+    ]
+    resources = []
+    for dataset in DATASETS.values():
+        resource = {
+            "name": dataset.name,
+            "title": dataset.title,
+            "description": dataset.description,
+            "path": request.build_absolute_uri(reverse("recommendations:export", args=[dataset.name, "csv"])),
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8-sig",
+            "schema": dataset.schema(),
+        }
+        if dataset.name == "recommendations":
+            resource["description"] += (
+                " The text is quoted verbatim from the outcome documents listed as sources; it is theirs and "
+                "is not licensed by this site. The licence covers the rest: themes, identifiers and addressees."
+            )
+            resource["sources"] = documents
+        resources.append(resource)
     return {
         "name": "apc-tracker",
-        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
-        "resources": [
-            {
-                "name": f"{dataset.name}-{fmt}",
-                "title": dataset.title,
-                "description": dataset.description,
-                "path": request.build_absolute_uri(reverse("recommendations:export", args=[dataset.name, fmt])),
-                "format": fmt,
-                "schema": {"fields": [{"name": name, "description": text} for name, text in dataset.columns.items()]},
-            }
-            for dataset in DATASETS.values()
-            for fmt in FORMATS
-        ],
+        "title": "APC Tracker: recommendations, follow-up actions and implementation statuses",
+        "homepage": request.build_absolute_uri(reverse("recommendations:about")),
+        "version": version.label,
+        "created": version.changed_at.isoformat(),
+        "licenses": [{"name": licence.name, "title": licence.title, "path": licence.path}],
+        "sources": documents,
+        "resources": resources,
     }
 
 
@@ -550,6 +741,23 @@ def _cut_note(name: str, request: HttpRequest) -> str:
         f"Cut here: this export has more rows than Excel's {XLSX_MAX_ROWS:,}. The CSV export holds them all: "
         f"{csv_url}{'?' + query if query else ''}"
     )
+
+
+def conditional(request: HttpRequest, make_response: Callable[[DataVersion], HttpResponse]) -> HttpResponse:
+    """The response, or 304 Not Modified when the client holds the current data version.
+
+    One ETag and Last-Modified for every export and the descriptor: the data version, which
+    every write that changes public data replaces. A reuser polling an export downloads it
+    again only when something changed.
+    """
+    version = data_version()
+    last_modified = int(version.changed_at.timestamp())
+    response = get_conditional_response(request, etag=version.etag, last_modified=last_modified)
+    if response is None:
+        response = make_response(version)
+    response["ETag"] = version.etag
+    response["Last-Modified"] = http_date(last_modified)
+    return response
 
 
 def bad_request(fmt: str, message: str) -> HttpResponse:

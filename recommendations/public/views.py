@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.db.models import Max, Min, Prefetch, Q, QuerySet, prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
@@ -72,7 +72,7 @@ def about(request: HttpRequest) -> HttpResponse:
             "statuses": [(status, figures.WEIGHTS[status]) for status in Status],
             "datasets": exports.DATASETS,
             "matrix_columns": exports.MATRIX_COLUMNS,
-            "datapackage": exports.datapackage(request),
+            "base_url": request.build_absolute_uri("/").rstrip("/"),
         },
     )
 
@@ -196,7 +196,7 @@ def export(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
     filterset = _filtered_paragraphs(request)
     if not filterset.is_valid():
         return exports.bad_request(fmt, " ".join(filterset.messages))
-    return exports.respond(dataset, fmt, filterset, request)
+    return exports.conditional(request, lambda version: exports.respond(dataset, fmt, filterset, request))
 
 
 @require_safe
@@ -207,4 +207,11 @@ def matrix_export(request: HttpRequest, fmt: str) -> HttpResponse:
     filterset = _filtered_paragraphs(request, MatrixFilter)
     if not filterset.is_valid():
         return exports.bad_request(fmt, " ".join(filterset.messages))
-    return exports.respond_matrix(fmt, filterset, request)
+    return exports.conditional(request, lambda version: exports.respond_matrix(fmt, filterset, request))
+
+
+@require_safe
+def datapackage(request: HttpRequest) -> HttpResponse:
+    return exports.conditional(
+        request, lambda version: JsonResponse(exports.datapackage(request, version), json_dumps_params={"indent": 2})
+    )

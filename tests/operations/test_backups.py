@@ -10,7 +10,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from recommendations.models import Actor, FollowUpAction, Paragraph
+from recommendations.models import Actor, DataVersion, FollowUpAction, Paragraph
 from recommendations.progress.freshness import figures_generation
 from recommendations.progress.statuses import refresh_implementation_statuses, status_pairs
 
@@ -73,8 +73,14 @@ def test_a_backup_restores_every_table_and_every_file(populated, media, tmp_path
     (media / "later.txt").write_text("added after the backup")
     assert every_row() != rows and every_file(media) != files
 
+    version = DataVersion.objects.current()
     call_command("restore", str(archive), "--noinput", stdout=io.StringIO())
-    assert every_row() == rows
+    restored = every_row()
+    # The data changed back, so its version moves on: a reuser holding the later data's ETag
+    # must not be told it is still current.
+    assert restored.pop("recommendations.DataVersion") != rows.pop("recommendations.DataVersion")
+    assert DataVersion.objects.current().generation != version.generation
+    assert restored == rows
     assert every_file(media) == files
     assert timezone.is_aware(FollowUpAction.objects.get().published_at)
 

@@ -117,16 +117,16 @@ def test_neutralise_leaves_ordinary_text_alone():
 def test_the_exports_run_a_fixed_number_of_queries_whatever_the_number_of_paragraphs(
     client, workshop, django_assert_num_queries
 ):
-    # meetings with their themes and actors for the filter's choices, paragraphs with meeting and
-    # theme, their addressees, and their addressees resolved: the paragraph ids, their addressees
-    # as written and the group memberships
-    with django_assert_num_queries(7):
+    # meetings with their themes and actors for the filter's choices, the data version for the
+    # ETag, paragraphs with meeting and theme, their addressees, and their addressees resolved:
+    # the paragraph ids, their addressees as written and the group memberships
+    with django_assert_num_queries(8):
         get_json(client, meeting="bangkok-2006")
     text = "Big meeting\n\nI. All\n\n" + "\n\n".join(f"{n}. Paragraph {n}." for n in range(1, 251))
     import_outcomes(text=text, code="big")
     meeting = Meeting.objects.get(code="big")
     meeting.paragraphs.first().addressees.add(*workshop.paragraphs.get(number=23).addressees.all())
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert len(get_json(client, meeting="big")) == 250
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert len(get_csv(client, meeting="big")) == 250
