@@ -81,9 +81,9 @@ def test_the_wide_matrix_has_no_json_form_the_statuses_export_has_it(client, wor
 
 
 def test_the_wide_matrix_runs_a_fixed_number_of_queries(client, follow_up, thailand, django_assert_num_queries):
-    # the filter's meetings with their themes and its actors, the tracked paragraphs, the addressees
-    # and group memberships, and the statuses
-    with django_assert_num_queries(6):
+    # the filter's meetings with their themes and its actors, the data version for the ETag, the
+    # tracked paragraphs, the addressees and group memberships, and the statuses
+    with django_assert_num_queries(7):
         wide(client)
     add_actions(50, thailand, [9, 10, 11])
     Actor.objects.bulk_create(
@@ -91,7 +91,7 @@ def test_the_wide_matrix_runs_a_fixed_number_of_queries(client, follow_up, thail
         for n in range(20)
     )
     reporting = Actor.objects.exclude(kind=Actor.Kind.STAKEHOLDER_GROUP).count()
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert len(wide(client)) == reporting
 
 
