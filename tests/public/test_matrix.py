@@ -102,3 +102,10 @@ def test_the_list_and_about_link_to_the_wide_matrix(client, workshop):
     about = client.get(reverse("recommendations:about")).content.decode()
     assert 'href="/matrix/export.csv"' in about
     assert 'href="/matrix/export.xlsx"' in about
+
+
+def test_the_wide_matrix_answers_304_while_the_data_is_unchanged(client, follow_up):
+    first = client.get("/matrix/export.csv")
+    assert first.status_code == 200 and first["ETag"]
+    again = client.get("/matrix/export.csv", headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304
