@@ -51,7 +51,7 @@ def test_the_dashboard_shows_progress_per_theme_kind_and_actor(client, follow_up
     assert kinds[Actor.Kind.GOVERNMENT].tally.progress == pytest.approx((100 + 100 + 25 + 0) / 4)
     assert kinds[Actor.Kind.INTERNATIONAL_ORGANISATION].tally.progress is None
     page = client.get("/").content.decode()
-    assert "56% · 4 of 72 statuses reported" in page  # overall, rounded
+    assert "56% <span>4 of 72 statuses reported:" in page  # overall, rounded, with its coverage
     assert "5. Building partnership" in page
 
 

@@ -43,7 +43,7 @@ def test_a_theme_and_the_overall_figure_pool_their_cells(reports):
 @pytest.mark.parametrize(
     ("url", "coverage"),
     [
-        ("/", "42% · 3 of 72 statuses reported"),  # overall
+        ("/", "42% <span>3 of 72 statuses reported:"),  # overall, the figure large and its coverage below
         ("/", "62% · 2 of 17 statuses reported"),  # Thailand's row of the matrix
         ("/", "<td>— · 0 of 12 statuses reported</td>"),  # the organisations
         ("/recommendations/", "Progress 50% · 2 of 8 statuses reported"),  # ¶7: 3 governments, 5 organisations
