@@ -95,7 +95,9 @@ def test_the_wide_matrix_runs_a_fixed_number_of_queries(client, follow_up, thail
         assert len(wide(client)) == reporting
 
 
-def test_the_list_and_about_link_to_the_wide_matrix(client, workshop):
+def test_the_dashboard_the_list_and_about_link_to_the_wide_matrix(client, workshop):
+    dashboard = client.get("/").content.decode()
+    assert 'href="/matrix/export.csv"' in dashboard and 'href="/matrix/export.xlsx"' in dashboard
     assert 'href="/matrix/export.csv?meeting=bangkok-2006"' in client.get(
         "/recommendations/?meeting=bangkok-2006"
     ).content.decode().replace("&amp;", "&")
