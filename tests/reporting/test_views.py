@@ -315,3 +315,19 @@ def test_a_focal_point_changes_their_password(thai_client, thai_focal_point):
     assert response["Location"] == "/accounts/password_change/done/"
     thai_focal_point.refresh_from_db()
     assert thai_focal_point.check_password(new)
+
+
+def test_the_reviewer_sees_the_links_an_update_proposes_beside_the_published_ones(
+    secretariat_client, thai_published, thai_focal_point, p15
+):
+    workflow.edit_action(
+        action=thai_published,
+        user=thai_focal_point,
+        version=thai_published.version,
+        data=action_input([p15], links=[("https://example.org/gazette-2007", "Gazette 2007")]),
+    )
+    workflow.submit(action=thai_published, user=thai_focal_point, version=thai_published.version)
+    page = secretariat_client.get(f"/review/actions/{thai_published.pk}/").text
+    proposed, published = page.split("<h2>Published now</h2>")
+    assert 'href="https://example.org/gazette-2007"' in proposed
+    assert "gazette-2007" not in published
