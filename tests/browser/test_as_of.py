@@ -1,4 +1,4 @@
-"""The date picker in headless Chromium: pick a date and a reading, keep them while filtering, on a desktop and a phone."""
+"""The date picker in headless Chromium: a date and a reading, kept while filtering, on a desktop and a phone."""
 
 import pytest
 
