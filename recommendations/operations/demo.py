@@ -186,16 +186,21 @@ class _Plan:
         }
         self.final: dict[tuple[int, int], int] = {}
 
-    def status(self, actor: Actor, paragraph: Paragraph, elapsed: float) -> str:
-        """The status of an action `elapsed` (0–1) of the way from the workshop to today."""
+    def rank(self, actor: Actor, paragraph: Paragraph, elapsed: float) -> int:
+        """The rank of the status of an action `elapsed` (0–1) of the way from the workshop to today."""
         key = (actor.pk, paragraph.pk)
         if key not in self.final:
-            self.final[key] = self.rng.choices(range(len(Status)), weights=FINAL_STATUS_WEIGHTS)[0]
+            self.final[key] = self.rng.choices(_RANKS, weights=FINAL_STATUS_WEIGHTS)[0]
         final = self.final[key]
         if final == 0:
-            return Status.values[0]
+            return 0
         step = 1 + int(elapsed * final * 1.3 + self.rng.random())
-        return Status.values[min(final, step)]
+        return min(final, step)
+
+
+# Read once: the statuses' list is built afresh on every access.
+_STATUS_VALUES = Status.values
+_RANKS = range(len(_STATUS_VALUES))
 
 
 def _column_defaults(model) -> dict:
@@ -288,16 +293,14 @@ def _versions(rng: random.Random, plan: _Plan, actor: Actor, paragraph: Paragrap
     """An action's published versions, oldest first: (status, as of, published at), each further on than the last."""
     offset = rng.randrange(span)
     revisions = 0 if rng.random() >= REVISED_SHARE else rng.choice((1, 1, 2))
-    versions = []
+    versions, rank = [], 0
     for _ in range(revisions + 1):
         as_of = FIRST_DAY + datetime.timedelta(days=offset)
-        status = plan.status(actor, paragraph, offset / span)
-        if versions and Status(status).rank < Status(versions[-1][0]).rank:
-            status = versions[-1][0]
+        rank = max(plan.rank(actor, paragraph, offset / span), rank)
         delay = rng.randrange(365, 4 * 365) if not versions and rng.random() < LATE_SHARE else rng.randrange(1, 30)
         published = datetime.datetime.combine(as_of, datetime.time(9), tzinfo=datetime.UTC)
         published = max(published + datetime.timedelta(days=delay), versions[-1][2] if versions else published)
-        versions.append((status, as_of, min(now, published)))
+        versions.append((_STATUS_VALUES[rank], as_of, min(now, published)))
         remaining = span - offset
         if remaining < 60:
             break
