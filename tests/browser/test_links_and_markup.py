@@ -39,6 +39,9 @@ STARTS = [
     "/recommendations/?theme=2&status=completed&sort=-progress",
     "/recommendations/?addressee=ALL-STATES&actor=THA&tracked=yes",
     "/recommendations/?status=finished",
+    "/?as_of=2006-09-14&record=1",
+    "/recommendations/?as_of=2006-09-14&status=completed",
+    "/actors/THA/?as_of=2006-09-14",
 ]
 
 
