@@ -1,0 +1,118 @@
+"""Atom feeds of what changed on the public record, for feed readers.
+
+Newly published actions, for the whole site, for one actor (its own actions and those it
+joins as a partner) and for one recommendation. Each feed reads a fixed number of rows, the
+newest first, in a fixed number of queries. Django's syndication framework writes the XML and
+escapes every value.
+"""
+
+from __future__ import annotations
+
+from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html, format_html_join
+
+from ..models import ActionPartner, Actor, FollowUpAction, Paragraph, Status
+
+FEED_LENGTH = 20
+
+
+def _newest(*querysets: QuerySet) -> list[FollowUpAction]:
+    """The newest published actions among `querysets`, each read in index order up to the feed's length."""
+    found = {
+        action.pk: action
+        for queryset in querysets
+        for action in queryset.order_by("-published_at", "-pk")[:FEED_LENGTH]
+    }
+    return sorted(found.values(), key=lambda action: (action.published_at, action.pk), reverse=True)[:FEED_LENGTH]
+
+
+def _published() -> QuerySet:
+    answered = Prefetch("recommendations", queryset=Paragraph.objects.select_related("meeting").order_by("number"))
+    return FollowUpAction.objects.published().select_related("actor").prefetch_related(answered)
+
+
+class PublishedActions(Feed):
+    """Every newly published action: when it was first published, by whom, with its status."""
+
+    feed_type = Atom1Feed
+    title = "APC Tracker: newly published actions"
+    subtitle = "Follow-up actions on the recommendations of the APC workshop (Bangkok, 2006), newest first."
+
+    def link(self, obj=None) -> str:
+        return reverse("recommendations:home")
+
+    def items(self, obj=None) -> list[FollowUpAction]:
+        return _newest(_published())
+
+    def item_title(self, item: FollowUpAction) -> str:
+        return f"{item.title} (demo data)" if item.is_demo else item.title
+
+    def item_link(self, item: FollowUpAction) -> str:
+        return reverse("recommendations:action", args=[item.pk])
+
+    def item_description(self, item: FollowUpAction) -> str:
+        answered = format_html_join(", ", "¶{}", ((paragraph.number,) for paragraph in item.recommendations.all()))
+        summary = format_html(
+            "<p>{actor}: {status} as of {as_of}, on {answered}.</p>",
+            actor=item.actor.short_name,
+            status=Status(item.public_status).label,
+            as_of=f"{item.status_as_of.day} {item.status_as_of:%B %Y}",
+            answered=answered,
+        )
+        return format_html("{}<p>{}</p>", summary, item.description) if item.description else summary
+
+    def item_pubdate(self, item: FollowUpAction):
+        return item.published_at
+
+    def item_updateddate(self, item: FollowUpAction):
+        return item.published_at
+
+    def item_author_name(self, item: FollowUpAction) -> str:
+        return item.actor.short_name
+
+    def item_categories(self, item: FollowUpAction) -> list[str]:
+        return [f"{paragraph.meeting.code}/{paragraph.number}" for paragraph in item.recommendations.all()]
+
+
+class ActorActions(PublishedActions):
+    """An actor's newly published actions, its own and those it joins as a partner."""
+
+    def get_object(self, request: HttpRequest, code: str) -> Actor:
+        return get_object_or_404(Actor.objects.exclude(kind=Actor.Kind.STAKEHOLDER_GROUP), code=code.upper())
+
+    def title(self, obj: Actor) -> str:
+        return f"APC Tracker: newly published actions of {obj.name}"
+
+    def subtitle(self, obj: Actor) -> str:
+        return f"Follow-up actions that {obj.name} reported or joins as a partner, newest first."
+
+    def link(self, obj: Actor) -> str:
+        return reverse("recommendations:actor", args=[obj.code])
+
+    def items(self, obj: Actor) -> list[FollowUpAction]:
+        partnered = ActionPartner.objects.filter(actor=obj).values("action_id")
+        return _newest(_published().filter(actor=obj), _published().filter(pk__in=partnered))
+
+
+class RecommendationActions(PublishedActions):
+    """The newly published actions that answer one recommendation."""
+
+    def get_object(self, request: HttpRequest, code: str, number: int) -> Paragraph:
+        return get_object_or_404(Paragraph.objects.select_related("meeting"), meeting__code=code, number=number)
+
+    def title(self, obj: Paragraph) -> str:
+        return f"APC Tracker: newly published actions on paragraph {obj.number} of {obj.meeting.title}"
+
+    def subtitle(self, obj: Paragraph) -> str:
+        return f"Follow-up actions that answer paragraph {obj.number}, newest first."
+
+    def link(self, obj: Paragraph) -> str:
+        return obj.get_absolute_url()
+
+    def items(self, obj: Paragraph) -> list[FollowUpAction]:
+        return _newest(_published().filter(recommendations=obj))
