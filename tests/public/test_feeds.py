@@ -4,9 +4,8 @@ import datetime
 import xml.etree.ElementTree as ElementTree
 
 import pytest
-from django.utils import timezone
 
-from recommendations.models import Actor, FollowUpAction, Status
+from recommendations.models import Status
 from recommendations.public.feeds import FEED_LENGTH
 
 from .conftest import add_actions, make_action
@@ -115,25 +114,6 @@ def test_a_feed_holds_the_twenty_newest(client, workshop, thailand):
     assert newest.title not in titles(atom(client.get("/recommendations/bangkok-2006/12/actions.atom")))
 
 
-def _partner_actions(count: int, partner: Actor, reporter: Actor) -> None:
-    """`count` published actions of `reporter` with `partner` taking part."""
-    now = timezone.now()
-    actions = FollowUpAction.objects.bulk_create(
-        FollowUpAction(
-            actor=reporter,
-            title=f"Joint action {n}",
-            status=Status.PLANNED,
-            status_as_of=datetime.date(2009, 1, 1),
-            state=FollowUpAction.State.PUBLISHED,
-            published_at=now,
-        )
-        for n in range(count)
-    )
-    FollowUpAction.partners.through.objects.bulk_create(
-        FollowUpAction.partners.through(action=action, actor=partner) for action in actions
-    )
-
-
 # site: the actions, then their recommendations with their meetings;
 # actor: the actor, its own actions, its joint ones, and each list's recommendations;
 # recommendation: the paragraph with its meeting, its actions, their recommendations.
@@ -146,7 +126,7 @@ def test_a_feed_reads_the_same_number_of_queries_at_n_and_ten_times_n(
 ):
     for count in (3, 30):
         add_actions(count, thailand, [12, 15])
-        _partner_actions(count, thailand, australia)
+        add_actions(count, australia, [7], partner=thailand)
         with django_assert_num_queries(queries):
             assert client.get(url).status_code == 200
 
