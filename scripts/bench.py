@@ -60,6 +60,10 @@ def pages() -> list[str]:
         f"/actions/export.xlsx?actor={demo}",
         "/matrix/export.csv",
         "/matrix/export.xlsx",
+        "/feeds/actions.atom",
+        f"/actors/{demo}/actions.atom",
+        "/actors/THA/actions.atom",
+        "/recommendations/bangkok-2006/12/actions.atom",
     ]
 
 
