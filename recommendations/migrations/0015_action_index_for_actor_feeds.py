@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recommendations', '0013_open_data_version_and_licence'),
+        ('recommendations', '0014_status_milestones'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
