@@ -81,6 +81,9 @@ def test_a_recommendations_feed_holds_the_actions_that_answer_it(client, follow_
         "/actors/ALL-STATES/actions.atom",
         "/recommendations/bangkok-2006/99/actions.atom",
         "/recommendations/nowhere-1999/12/actions.atom",
+        "/actors/NOWHERE/status-changes.atom",
+        "/actors/ALL-STATES/status-changes.atom",
+        "/recommendations/bangkok-2006/99/status-changes.atom",
     ],
 )
 def test_a_feed_of_an_unknown_actor_or_recommendation_is_not_found(client, follow_up, url):
