@@ -64,6 +64,13 @@ def pages() -> list[str]:
         f"/actors/{demo}/actions.atom",
         "/actors/THA/actions.atom",
         "/recommendations/bangkok-2006/12/actions.atom",
+        "/feeds/status-changes.atom",
+        f"/actors/{demo}/status-changes.atom",
+        "/recommendations/bangkok-2006/12/status-changes.atom",
+        "/changes/",
+        "/changes/?since=2006-04-26",
+        "/changes/?since=2006-04-26&page=3",
+        "/documents/bangkok-2006/themes/2/",
     ]
 
 
