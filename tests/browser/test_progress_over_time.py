@@ -15,12 +15,6 @@ CHARTED = [
 ]
 
 
-@pytest.fixture
-def site(request, page):
-    request.getfixturevalue("follow_up")
-    return page
-
-
 @pytest.mark.parametrize("width", [1280, 390])
 def test_each_chart_fits_or_scrolls_in_its_labelled_box_and_its_page_is_accessible(site, width):
     site.set_viewport_size({"width": width, "height": 900})
