@@ -144,15 +144,18 @@ def quick_choices() -> list[tuple[str, datetime.date]]:
 # --- Reading the statuses on a date --------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass
 class PastStatus(StatusLabels):
-    """A pair's status on a date: the status, the first day it held in the reading, whether the
-    secretariat set it, and the status the actor itself reported by then ("" if none)."""
+    """A pair's status on a date: the status, the first day it held in the reading (`as_of`),
+    whether the secretariat set it, and the status the actor itself reported by then ("" if
+    none). Pages may hang the pair's `actor` on it."""
 
     status: str
-    since: datetime.date
+    as_of: datetime.date
     is_explicit: bool
     reported_status: str = ""
+    actor: Actor | None = None
+    explicit_source: str = ""
 
 
 def _rank():
@@ -166,14 +169,17 @@ def _reached(reading: Reading) -> QuerySet:
 
 
 def statuses_on(
-    reading: Reading, paragraph_ids: Iterable[int], actor_kinds: Iterable[str] | None = None
+    reading: Reading, paragraph_ids: Iterable[int] | None, actor_kinds: Iterable[str] | None = None
 ) -> dict[tuple[int, int], str]:
     """Each (actor id, paragraph id) pair's status on the reading's date, in one query.
 
-    Only pairs with a status appear, as in the implementation-status table; `actor_kinds`
-    narrows the actors. The explicit status wins where the secretariat had set one.
+    Only pairs with a status appear, as in the implementation-status table; `paragraph_ids`
+    (None: all) and `actor_kinds` narrow them. The explicit status wins where the secretariat
+    had set one.
     """
-    rows = _reached(reading).filter(paragraph_id__in=list(paragraph_ids), basis__in=[EXPLICIT, VALIDATED])
+    rows = _reached(reading).filter(basis__in=[EXPLICIT, VALIDATED])
+    if paragraph_ids is not None:
+        rows = rows.filter(paragraph_id__in=list(paragraph_ids))
     if actor_kinds is not None:
         rows = rows.filter(actor__kind__in=list(actor_kinds))
     best = rows.order_by().values("actor_id", "paragraph_id", "basis").annotate(rank=Max(_rank()))
@@ -190,13 +196,16 @@ def statuses_on(
     return found
 
 
-def status_details_on(reading: Reading, *, paragraph: Paragraph | None = None, actor: Actor | None = None):
-    """Each pair's `PastStatus` on the reading's date, for one recommendation's or one actor's page, in one query."""
+def status_details_on(
+    reading: Reading, *, paragraph_ids: Iterable[int] | None = None, actor_ids: Iterable[int] | None = None
+) -> dict[tuple[int, int], PastStatus]:
+    """Each pair's `PastStatus` on the reading's date, for those paragraphs and actors (None:
+    all), in one query: for a recommendation's or an actor's page, and the statuses export."""
     rows = _reached(reading)
-    if paragraph is not None:
-        rows = rows.filter(paragraph=paragraph)
-    if actor is not None:
-        rows = rows.filter(actor=actor)
+    if paragraph_ids is not None:
+        rows = rows.filter(paragraph_id__in=list(paragraph_ids))
+    if actor_ids is not None:
+        rows = rows.filter(actor_id__in=list(actor_ids))
     reached: dict[tuple[int, int], dict[str, tuple[int, datetime.date]]] = defaultdict(dict)
     for actor_id, paragraph_id, basis, status, known, public in rows.order_by().values_list(
         "actor_id", "paragraph_id", "basis", "status", "known_from", "public_from"
@@ -213,7 +222,7 @@ def status_details_on(reading: Reading, *, paragraph: Paragraph | None = None, a
         reported = held.get(REPORTED)
         found[key] = PastStatus(
             status=_STATUSES[chosen[0]].value,
-            since=chosen[1],
+            as_of=chosen[1],
             is_explicit=EXPLICIT in held,
             reported_status=_STATUSES[reported[0]].value if reported else "",
         )

@@ -42,6 +42,9 @@ STARTS = [
     "/recommendations/?status=finished",
     "/changes/?since=2006-04-26",
     "/actors/THA/?as_of=2006-09-14&record=1",
+    "/?as_of=2006-09-14&record=1",
+    "/recommendations/?as_of=2006-09-14&status=completed",
+    "/actors/THA/?as_of=2006-09-14",
 ]
 
 
