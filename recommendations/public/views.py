@@ -6,19 +6,21 @@ import datetime
 import functools
 from urllib.parse import urlencode
 
+from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.db.models import Max, Min, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_safe
 
-from ..models import ActionPartner, Actor, FollowUpAction, ImplementationStatus, Meeting, Paragraph, Status
-from ..progress import figures
+from ..models import ActionPartner, Actor, FollowUpAction, ImplementationStatus, Meeting, Paragraph, Status, Theme
+from ..progress import changes, figures, history
 from ..progress.freshness import figures_generation
 from ..progress.history import TODAY, WORKSHOP, BadReading, Reading, parse_reading, quick_choices, status_details_on
-from . import exports, paging
+from . import charts, exports, paging
 from .filters import MatrixFilter, ParagraphFilter
 
 LIST_PAGE_SIZE = 20
@@ -55,6 +57,14 @@ def _action_page(request: HttpRequest, *querysets: QuerySet) -> dict:
     page = paging.page_of(read, ACTIONS_PAGE_SIZE, number, missing="There are no actions on this page.")
     prefetch_related_objects(page.object_list, "partners", _answered(), "evidence_links")
     return {"actions": page}
+
+
+def _progress_chart(reading: Reading, *, name: str, about: str, **scope) -> SafeString:
+    """The chart of statuses by month over `scope` (see `history.monthly_statuses`), in the reading, its date marked."""
+    months = history.monthly_statuses(reading, **scope)
+    day = reading.as_of
+    markers = [charts.Marker(day, f"As of {day.day} {day:%B %Y}")] if day else []
+    return charts.status_chart([(month.end, month.counts) for month in months], name=name, about=about, markers=markers)
 
 
 # Parameters of the address that the date picker leaves to the page's own links and forms.
@@ -111,7 +121,16 @@ def home(request: HttpRequest, reading: Reading) -> HttpResponse:
     # are only computed when it has to be rendered again.
     dashboard = SimpleLazyObject(lambda: figures.dashboard(reading))
     latest = SimpleLazyObject(lambda: list(_latest(reading).prefetch_related(_answered())[:8]))
-    context = {"figures": dashboard, "latest": latest, "statuses": list(Status), "generation": figures_generation()}
+    chart = SimpleLazyObject(
+        lambda: _progress_chart(reading, name="chart-all", about="all actors", actor_kinds=figures.REPORTING_KINDS)
+    )
+    context = {
+        "figures": dashboard,
+        "latest": latest,
+        "statuses": list(Status),
+        "generation": figures_generation(),
+        "chart": chart,
+    }
     return _render(request, "public/home.html", context, reading)
 
 
@@ -174,6 +193,15 @@ def paragraph_detail(request: HttpRequest, code: str, number: int, reading: Read
         "statuses": statuses,
         "tally": figures.tally(cells.values()),
         "silent_addressees": [actor for actor in actors if cells.get((actor.pk, paragraph.pk)) == ""],
+        "chart": _progress_chart(
+            reading,
+            name="chart-paragraph",
+            about=f"the actors on paragraph {paragraph.number}",
+            paragraph_ids=[paragraph.pk],
+            actor_kinds=figures.REPORTING_KINDS,
+        )
+        if paragraph.is_tracked
+        else None,
         **_action_page(request, _published_actions().filter(recommendations=paragraph)),
     }
     return _render(request, "public/paragraph.html", context, reading)
@@ -221,6 +249,9 @@ def actor_detail(request: HttpRequest, code: str, reading: Reading) -> HttpRespo
         "rows": [(paragraph, own.get(paragraph.pk)) for paragraph in recommendations],
         "tally": found.own,
         "region": found.kind,
+        "chart": _progress_chart(
+            reading, name="chart-actor", about=f"{actor.short_name} on the recommendations", actor_ids=[actor.pk]
+        ),
         **_action_page(
             request,
             _published_actions().filter(actor=actor),
@@ -302,3 +333,73 @@ def datapackage(request: HttpRequest, reading: Reading) -> HttpResponse:
         request,
         lambda version: JsonResponse(exports.datapackage(request, version, reading), json_dumps_params={"indent": 2}),
     )
+
+
+@require_safe
+@reads_a_date
+def theme_detail(request: HttpRequest, code: str, position: int, reading: Reading) -> HttpResponse:
+    """A theme of an outcome document: its recommendations with their regional status, and their progress over time."""
+    theme = get_object_or_404(Theme.objects.select_related("meeting"), meeting__code=code, position=position)
+    paragraphs = list(theme.paragraphs.select_related("meeting").order_by("number"))
+    tracked = [paragraph.pk for paragraph in paragraphs if paragraph.is_tracked]
+    tallies = figures.regional_tallies(tracked, reading=reading)
+    context = {
+        "theme": theme,
+        "rows": [(paragraph, tallies.get(paragraph.pk)) for paragraph in paragraphs],
+        "chart": _progress_chart(
+            reading,
+            name="chart-theme",
+            about=f"the actors on the recommendations of theme {theme}",
+            paragraph_ids=tracked,
+            actor_kinds=figures.REPORTING_KINDS,
+        ),
+    }
+    return _render(request, "public/theme.html", context, reading)
+
+
+CHANGES_PAGE_SIZE = 50
+# What the page shows without ?since=: the changes of the last thirty days.
+CHANGES_DEFAULT_DAYS = 30
+
+
+def _since(request: HttpRequest) -> datetime.date:
+    """The ?since= date, from the workshop to today; 400 with the reason for any other value."""
+    today = timezone.now().date()
+    raw = request.GET.get("since", "").strip()
+    if not raw:
+        return max(history.WORKSHOP, today - datetime.timedelta(days=CHANGES_DEFAULT_DAYS))
+    try:
+        day = datetime.date.fromisoformat(raw) if len(raw) == len("2006-09-14") else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise BadRequest(f"since={raw[:20]!r} is not a date: give it as YYYY-MM-DD, e.g. since=2026-01-01.")
+    if not history.WORKSHOP <= day <= today:
+        raise BadRequest(f"since={raw} is not between the workshop (26 April 2006) and today ({today.isoformat()}).")
+    return day
+
+
+@require_safe
+def what_changed(request: HttpRequest) -> HttpResponse:
+    """Each status change on the public record since a date, newest first, a page at a time."""
+    since = _since(request)
+    page = paging.page_of(
+        changes.status_changes(since),
+        CHANGES_PAGE_SIZE,
+        paging.requested_page(request),
+        missing="There is no such page of changes.",
+    )
+    changes.load(page.object_list)
+    today = timezone.now().date()
+    choices = [
+        (label, day)
+        for label, day in [
+            ("A week ago", today - datetime.timedelta(days=7)),
+            ("A month ago", today - datetime.timedelta(days=30)),
+            ("A year ago", today - datetime.timedelta(days=365)),
+            ("The High-level Dialogue", history.DIALOGUE),
+        ]
+        if day >= history.WORKSHOP
+    ]
+    context = {"since": since, "today": today, "page": page, "choices": choices}
+    return render(request, "public/changes.html", context)

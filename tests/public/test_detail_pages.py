@@ -108,12 +108,14 @@ def test_action_pages_stop_where_the_export_takes_over(client, follow_up):
     [
         # header, paragraph, neighbours, statuses, reporting actors, the addressees as written and
         # the group memberships (the addressed pairs), the reporting actors' statuses, addressees
-        # to show, actions with partners, recommendations and evidence links
-        ("/recommendations/bangkok-2006/12/", 13),
+        # to show, the status milestones for the chart, actions with partners, recommendations and
+        # evidence links
+        ("/recommendations/bangkok-2006/12/", 14),
         # header, actor, recommendations (whether each is addressed to it), its statuses, the
-        # kind's actors, addressees as written and group memberships, the kind's statuses, its own
-        # and joint actions with partners, recommendations and evidence links
-        ("/actors/THA/", 13),
+        # kind's actors, addressees as written and group memberships, the kind's statuses, the status
+        # milestones for the chart, its own and joint actions with partners, recommendations and
+        # evidence links
+        ("/actors/THA/", 14),
         # header, meeting, paragraphs, reporting actors, addressees as written, group memberships,
         # their statuses
         ("/documents/bangkok-2006/", 7),
