@@ -59,7 +59,8 @@ def home(request: HttpRequest) -> HttpResponse:
     latest = SimpleLazyObject(
         lambda: list(_published_actions().prefetch_related(_answered()).order_by("-published_at", "-pk")[:8])
     )
-    context = {"figures": dashboard, "latest": latest, "statuses": list(Status), "generation": figures_generation()}
+    generation = figures_generation(request)
+    context = {"figures": dashboard, "latest": latest, "statuses": list(Status), "generation": generation}
     return render(request, "public/home.html", context)
 
 
