@@ -115,7 +115,8 @@ class Breaker:
 def _without_credentials(location: str) -> str:
     """The server's address as the log may show it: a password in the URL stays out."""
     parts = urlsplit(location)
-    return f"{parts.scheme}://{parts.hostname}:{parts.port or 6379}{parts.path}"
+    host = f"{parts.hostname}:{parts.port}" if parts.port else parts.hostname or ""
+    return f"{parts.scheme}://{host}{parts.path}"
 
 
 class FailSoftRedisCache(RedisCache):
