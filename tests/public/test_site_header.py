@@ -27,9 +27,7 @@ def test_the_header_is_read_once_per_data_version_not_on_every_page(client, foll
     assert header_reads(client, PAGES) == 1
 
 
-def test_a_page_with_the_header_cached_reads_only_the_data_version_for_it(
-    client, follow_up, django_assert_num_queries
-):
+def test_a_page_with_the_header_cached_reads_only_the_data_version_for_it(client, follow_up, django_assert_num_queries):
     client.get("/about/")
     with django_assert_num_queries(1):  # the data version
         client.get("/about/")
