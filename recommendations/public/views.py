@@ -128,7 +128,7 @@ def home(request: HttpRequest, reading: Reading) -> HttpResponse:
         "figures": dashboard,
         "latest": latest,
         "statuses": list(Status),
-        "generation": figures_generation(),
+        "generation": figures_generation(request),
         "chart": chart,
     }
     return _render(request, "public/home.html", context, reading)
