@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 from ..models import ActionPartner, Actor, FollowUpAction, ImplementationStatus, Meeting, Paragraph, Status
 from ..progress import figures
 from ..progress.freshness import figures_generation
-from . import exports, paging
+from . import exports, maps, paging
 from .filters import MatrixFilter, ParagraphFilter
 
 LIST_PAGE_SIZE = 20
@@ -59,7 +59,13 @@ def home(request: HttpRequest) -> HttpResponse:
     latest = SimpleLazyObject(
         lambda: list(_published_actions().prefetch_related(_answered()).order_by("-published_at", "-pk")[:8])
     )
-    context = {"figures": dashboard, "latest": latest, "statuses": list(Status), "generation": figures_generation()}
+    context = {
+        "figures": dashboard,
+        "figures_map": SimpleLazyObject(lambda: maps.progress_map(dashboard.by_actor)),
+        "latest": latest,
+        "statuses": list(Status),
+        "generation": figures_generation(),
+    }
     return render(request, "public/home.html", context)
 
 
@@ -114,6 +120,7 @@ def paragraph_detail(request: HttpRequest, code: str, number: int) -> HttpRespon
         "statuses": statuses,
         "tally": figures.tally(cells.values()),
         "silent_addressees": [actor for actor in actors if cells.get((actor.pk, paragraph.pk)) == ""],
+        "map": maps.status_map(paragraph.number, actors, cells, paragraph.pk),
         **_action_page(request, _published_actions().filter(recommendations=paragraph)),
     }
     return render(request, "public/paragraph.html", context)
