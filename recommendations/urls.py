@@ -24,6 +24,7 @@ urlpatterns = [
     path("recommendations/<slug:code>/<int:number>/", public.paragraph_detail, name="paragraph"),
     path("documents/<slug:code>/", public.document, name="document"),
     path("actors/<str:code>/", public.actor_detail, name="actor"),
+    path("actors/<str:code>/brief.pdf", public.actor_brief, name="actor-brief"),
     path("actions/<int:pk>/", public.action_detail, name="action"),
     # Before the datasets' exports, which reverse() also names this one by: ("matrix", fmt).
     path("matrix/export.<slug:fmt>", public.matrix_export, name="matrix-export"),

@@ -196,6 +196,12 @@ class FollowUpAction(ActionContent):
         Paragraph, through="ActionRecommendation", related_name="actions", help_text="The recommendations it answers."
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    is_highlight = models.BooleanField(
+        "highlight",
+        default=False,
+        help_text="Listed among the completed actions in the report to the Dialogue. Without any "
+        "highlight the report lists the latest completed actions.",
+    )
     is_demo = models.BooleanField(default=False, help_text="Demonstration data, not a real record.")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(

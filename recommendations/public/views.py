@@ -12,8 +12,9 @@ from django.views.decorators.http import require_safe
 from ..models import ActionPartner, Actor, FollowUpAction, ImplementationStatus, Meeting, Paragraph, Status
 from ..progress import figures
 from ..progress.freshness import figures_generation
-from . import exports, maps, paging
+from . import exports, maps, paging, paper
 from .filters import MatrixFilter, ParagraphFilter
+from .paper.brief import brief
 
 LIST_PAGE_SIZE = 20
 ACTIONS_PAGE_SIZE = 20
@@ -221,4 +222,24 @@ def matrix_export(request: HttpRequest, fmt: str) -> HttpResponse:
 def datapackage(request: HttpRequest) -> HttpResponse:
     return exports.conditional(
         request, lambda version: JsonResponse(exports.datapackage(request, version), json_dumps_params={"indent": 2})
+    )
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require_safe
+def actor_brief(request: HttpRequest, code: str) -> HttpResponse:
+    """The actor's page as a country brief in PDF, made when the data changed since the last one."""
+    actor = get_object_or_404(Actor.objects.that_act(), code=code.upper())
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    return exports.conditional(
+        request,
+        lambda version: _pdf(
+            paper.cached_pdf(("brief", actor.code, version.etag, base_url), lambda: brief(actor, base_url=base_url)),
+            f"apc-tracker-brief-{actor.code}.pdf",
+        ),
     )

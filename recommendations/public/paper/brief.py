@@ -1,0 +1,98 @@
+"""An actor's country brief: its status on every recommendation, its actions and its coverage."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from ...models import Actor, FollowUpAction, ImplementationStatus, Paragraph
+from ...progress import figures
+from ..templatetags import figure, status_label
+from . import Paper, generated_at
+
+# The brief fits on one or two pages; the actions export has every action.
+ACTIONS_SHOWN = 10
+
+
+def _day(date) -> str:
+    return f"{date:%-d %B %Y}" if date else ""
+
+
+def actor_statuses(actor: Actor, recommendations: list[Paragraph]) -> tuple[figures.ActorFigures, dict]:
+    """The actor's figures and its implementation-status rows by recommendation: today's statuses."""
+    return figures.actor_figures(actor, recommendations), {
+        row.paragraph_id: row for row in ImplementationStatus.objects.filter(actor=actor)
+    }
+
+
+def _source(row: ImplementationStatus | None) -> str:
+    if row is None:
+        return ""
+    if row.is_explicit:
+        return f"Set by the secretariat{': ' + row.explicit_source if row.explicit_source else ''}"
+    return "Its published actions"
+
+
+def brief(actor: Actor, *, base_url: str) -> Paper:
+    """The brief of `actor` as its page shows it; `base_url` starts the addresses it prints."""
+    recommendations = list(
+        Paragraph.objects.tracked()
+        .with_addressed(actor)
+        .select_related("meeting", "theme")
+        .order_by("meeting", "number")
+    )
+    found, rows = actor_statuses(actor, recommendations)
+    involving = FollowUpAction.objects.published().filter(
+        Q(actor=actor) | Q(pk__in=FollowUpAction.partners.through.objects.filter(actor=actor).values("action_id"))
+    )
+    actions = list(
+        involving.select_related("actor")
+        .prefetch_related("recommendations", "evidence_links")
+        .order_by("-status_as_of", "-pk")[:ACTIONS_SHOWN]
+    )
+    total = involving.count()
+    address = f"{base_url}/actors/{actor.code}/"
+    return Paper(
+        "brief.typ",
+        {
+            "title": f"Country brief: {actor.short_name}",
+            "name": actor.name,
+            "short_name": actor.short_name,
+            "code": actor.code,
+            "kind": actor.get_kind_display(),
+            "demo": actor.is_demo,
+            "generated": generated_at(),
+            "reading": "Today's statuses, as the site shows them now",
+            "address": address,
+            "figure": figure(found.own),
+            "kind_figure": figure(found.kind),
+            "rows": [
+                {
+                    "number": str(paragraph.number),
+                    "meeting": paragraph.meeting.label,
+                    "theme": paragraph.theme.label if paragraph.theme else "",
+                    "addressed": "Addressed" if paragraph.addressed else "Reported on",
+                    "status": status_label(status or ""),
+                    "as_of": _day(rows[paragraph.pk].as_of) if paragraph.pk in rows else "",
+                    "source": _source(rows.get(paragraph.pk)),
+                }
+                for paragraph, status in found.rows
+                if status is not None
+            ],
+            "actions": [
+                {
+                    "title": action.title,
+                    "by": "" if action.actor_id == actor.pk else f"with {action.actor.short_name}",
+                    "status": status_label(action.public_status),
+                    "as_of": _day(action.status_as_of),
+                    "source": action.status_source,
+                    "links": [link.url for link in action.evidence_links.all()],
+                    "recommendations": ", ".join(f"¶{p.number}" for p in action.recommendations.all()),
+                    "address": f"{base_url}/actions/{action.pk}/",
+                    "demo": action.is_demo,
+                }
+                for action in actions
+            ],
+            "actions_total": total,
+            "actions_export": f"{base_url}/actions/export.csv?actor={actor.code}",
+        },
+    )
