@@ -23,6 +23,7 @@ urlpatterns = [
     path("recommendations/", public.recommendation_list, name="list"),
     path("recommendations/<slug:code>/<int:number>/", public.paragraph_detail, name="paragraph"),
     path("documents/<slug:code>/", public.document, name="document"),
+    path("documents/<slug:code>/report.pdf", public.meeting_report, name="meeting-report"),
     path("actors/<str:code>/", public.actor_detail, name="actor"),
     path("actors/<str:code>/brief.pdf", public.actor_brief, name="actor-brief"),
     path("actions/<int:pk>/", public.action_detail, name="action"),

@@ -15,6 +15,7 @@ from ..progress.freshness import figures_generation
 from . import exports, maps, paging, paper
 from .filters import MatrixFilter, ParagraphFilter
 from .paper.brief import brief
+from .paper.report import report
 
 LIST_PAGE_SIZE = 20
 ACTIONS_PAGE_SIZE = 20
@@ -63,6 +64,9 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "figures": dashboard,
         "figures_map": SimpleLazyObject(lambda: maps.progress_map(dashboard.by_actor)),
+        "report_meetings": SimpleLazyObject(
+            lambda: list({paragraph.meeting_id: paragraph.meeting for paragraph in dashboard.recommendations}.values())
+        ),
         "latest": latest,
         "statuses": list(Status),
         "generation": figures_generation(),
@@ -241,5 +245,21 @@ def actor_brief(request: HttpRequest, code: str) -> HttpResponse:
         lambda version: _pdf(
             paper.cached_pdf(("brief", actor.code, version.etag, base_url), lambda: brief(actor, base_url=base_url)),
             f"apc-tracker-brief-{actor.code}.pdf",
+        ),
+    )
+
+
+@require_safe
+def meeting_report(request: HttpRequest, code: str) -> HttpResponse:
+    """The report to the Dialogue on the meeting's recommendations, in PDF."""
+    meeting = get_object_or_404(Meeting, code=code)
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    return exports.conditional(
+        request,
+        lambda version: _pdf(
+            paper.cached_pdf(
+                ("report", meeting.code, version.etag, base_url), lambda: report(meeting, base_url=base_url)
+            ),
+            f"apc-tracker-report-{meeting.code}.pdf",
         ),
     )
