@@ -73,7 +73,9 @@ def test_a_brief_answers_not_modified_while_the_data_is_unchanged(client, follow
     assert client.get(BRIEF, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
 
 
-@pytest.mark.parametrize("url", ["/actors/ALL-STATES/brief.pdf", "/actors/NOPE/brief.pdf", "/documents/nope/report.pdf"])
+@pytest.mark.parametrize(
+    "url", ["/actors/ALL-STATES/brief.pdf", "/actors/NOPE/brief.pdf", "/documents/nope/report.pdf"]
+)
 def test_there_is_no_pdf_of_a_group_or_of_what_does_not_exist(client, workshop, url):
     assert client.get(url).status_code == 404
 
