@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from ..models import (
@@ -26,6 +26,7 @@ from ..models import (
     ImplementationStatus,
     Paragraph,
     Status,
+    StatusMilestone,
     government,
 )
 from ..progress.statuses import refresh_implementation_statuses
@@ -138,6 +139,7 @@ def remove_demo_data() -> int:
     )
     removed = demo.count()
     ImplementationStatus.objects.filter(actor__is_demo=True).delete()
+    StatusMilestone.objects.filter(Q(actor__is_demo=True) | Q(action__is_demo=True)).delete()
     for model in (ActionRecommendation, ActionPartner, FollowUpAction.evidence_links.field.model):
         model.objects.filter(action__is_demo=True).delete()
     # Without dependents left, delete the actions in one statement rather than loading each.

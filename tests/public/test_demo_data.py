@@ -3,7 +3,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from recommendations.models import Actor, FollowUpAction, ImplementationStatus, Status
+from recommendations.models import Actor, FollowUpAction, ImplementationStatus, Status, StatusMilestone
+from recommendations.progress.history import recount_milestones, stored_milestones
 from recommendations.progress.statuses import refresh_implementation_statuses
 
 from .conftest import make_action
@@ -70,3 +71,12 @@ def test_removing_demo_data_leaves_the_workshop_and_real_follow_up_as_they_were(
 def test_the_command_refuses_nonsense(db):
     with pytest.raises(CommandError, match="load the workshop first"):
         call_command("generate_demo_data", verbosity=0)
+
+
+def test_demo_milestones_are_those_a_recount_gives(workshop, thailand):
+    make_action(thailand, [12], Status.COMPLETED)
+    call_command("generate_demo_data", "--actors", "4", "--actions", "300", verbosity=0)
+    assert stored_milestones() == recount_milestones()
+    call_command("generate_demo_data", "--remove", verbosity=0)
+    assert stored_milestones() == recount_milestones()
+    assert not StatusMilestone.objects.filter(actor__is_demo=True).exists()
