@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recommendations', '0013_open_data_version_and_licence'),
+        ('recommendations', '0014_status_milestones'),
     ]
 
     operations = [
