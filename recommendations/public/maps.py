@@ -14,12 +14,14 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from ..models import Actor, Status
+from ..progress.history import TODAY, Reading
 
 SHAPES = Path(__file__).with_name("asia_pacific.json")
 DISCLAIMER = (
@@ -107,8 +109,10 @@ def shapes() -> dict:
     return json.loads(SHAPES.read_text())
 
 
-def _countries(entries: list[tuple[Actor, MapClass, str]]) -> list[Country]:
+def _countries(entries: list[tuple[Actor, MapClass, str]], reading: Reading) -> list[Country]:
     known = shapes()["countries"]
+    # Each country's page on the same date and reading as the map.
+    query = "?" + urlencode(reading.params) if reading.params else ""
     countries = []
     for actor, map_class, label in sorted(entries, key=lambda entry: entry[0].short_name):
         shape = known.get(actor.code, {})
@@ -116,7 +120,7 @@ def _countries(entries: list[tuple[Actor, MapClass, str]]) -> list[Country]:
             Country(
                 code=actor.code,
                 name=actor.short_name,
-                url=reverse("recommendations:actor", args=[actor.code]),
+                url=reverse("recommendations:actor", args=[actor.code]) + query,
                 map_class=map_class,
                 label=label,
                 path=shape.get("path", ""),
@@ -148,7 +152,7 @@ def progress_class(progress: float | None) -> MapClass:
     return PROGRESS_CLASSES[min(3, int(progress // 25))]
 
 
-def progress_map(groups: list) -> Map:
+def progress_map(groups: list, reading: Reading = TODAY) -> Map:
     """The governments' overall progress, from the dashboard's groups of actors (`figures.Group`)."""
     entries = []
     for group in groups:
@@ -163,12 +167,14 @@ def progress_map(groups: list) -> Map:
         "Progress of each government",
         "Each government's progress on the recommendations addressed to it or on which it reported, "
         "as on the dashboard; the table below gives the same figures.",
-        _countries(entries),
+        _countries(entries, reading),
         [*PROGRESS_CLASSES, NONE_CLASS],
     )
 
 
-def status_map(number: int, actors: list[Actor], cells: dict[tuple[int, int], str], paragraph_id: int) -> Map:
+def status_map(
+    number: int, actors: list[Actor], cells: dict[tuple[int, int], str], paragraph_id: int, reading: Reading = TODAY
+) -> Map:
     """Each government's status on one recommendation, from the page's cells (see `figures.cells`).
 
     A cell's status is "" for no information provided; a government without a cell is one the
@@ -188,6 +194,6 @@ def status_map(number: int, actors: list[Actor], cells: dict[tuple[int, int], st
     return _map(
         f"Each government's status on paragraph {number}",
         f"Each government's status on paragraph {number}; the table below gives the same statuses.",
-        _countries(entries),
+        _countries(entries, reading),
         [*STATUS_CLASSES.values(), NONE_CLASS, NOT_ADDRESSED_CLASS],
     )

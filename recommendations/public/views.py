@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.db.models import Max, Min, Prefetch, Q, QuerySet, prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 from ..models import ActionPartner, Actor, FollowUpAction, ImplementationStatus, Meeting, Paragraph, Status
 from ..progress import figures
 from ..progress.freshness import figures_generation
+from ..progress.history import BadReading, Reading, parse_reading
 from . import exports, maps, paging, paper
 from .filters import MatrixFilter, ParagraphFilter
 from .paper.brief import brief
@@ -235,31 +236,48 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def _reading_or_400(request: HttpRequest) -> Reading | HttpResponse:
+    try:
+        return parse_reading(request.GET)
+    except BadReading as problem:
+        return HttpResponseBadRequest(str(problem), content_type="text/plain; charset=utf-8")
+
+
 @require_safe
 def actor_brief(request: HttpRequest, code: str) -> HttpResponse:
-    """The actor's page as a country brief in PDF, made when the data changed since the last one."""
+    """The actor's page as a country brief in PDF, on a date and in a reading (`as_of`, `record`)."""
     actor = get_object_or_404(Actor.objects.that_act(), code=code.upper())
+    reading = _reading_or_400(request)
+    if isinstance(reading, HttpResponse):
+        return reading
     base_url = request.build_absolute_uri("/").rstrip("/")
     return exports.conditional(
         request,
         lambda version: _pdf(
-            paper.cached_pdf(("brief", actor.code, version.etag, base_url), lambda: brief(actor, base_url=base_url)),
-            f"apc-tracker-brief-{actor.code}.pdf",
+            paper.cached_pdf(
+                ("brief", actor.code, version.etag, reading.cache_key, base_url),
+                lambda: brief(actor, base_url=base_url, reading=reading),
+            ),
+            "-".join(filter(None, ["apc-tracker-brief", actor.code, reading.slug])) + ".pdf",
         ),
     )
 
 
 @require_safe
 def meeting_report(request: HttpRequest, code: str) -> HttpResponse:
-    """The report to the Dialogue on the meeting's recommendations, in PDF."""
+    """The report to the Dialogue on the meeting's recommendations in PDF, on a date and in a reading."""
     meeting = get_object_or_404(Meeting, code=code)
+    reading = _reading_or_400(request)
+    if isinstance(reading, HttpResponse):
+        return reading
     base_url = request.build_absolute_uri("/").rstrip("/")
     return exports.conditional(
         request,
         lambda version: _pdf(
             paper.cached_pdf(
-                ("report", meeting.code, version.etag, base_url), lambda: report(meeting, base_url=base_url)
+                ("report", meeting.code, version.etag, reading.cache_key, base_url),
+                lambda: report(meeting, base_url=base_url, reading=reading),
             ),
-            f"apc-tracker-report-{meeting.code}.pdf",
+            "-".join(filter(None, ["apc-tracker-report", meeting.code, reading.slug])) + ".pdf",
         ),
     )

@@ -92,3 +92,16 @@ def test_the_map_adds_no_query_per_country(client, follow_up, url):
         page = client.get(url).content.decode()
     assert len(many) == len(few)
     assert all(f'href="/actors/{code}/"' in _map_of(page) for code in MORE)
+
+
+def test_a_map_on_a_date_links_each_country_to_its_page_on_that_date(follow_up):
+    import datetime
+
+    from recommendations.progress.history import Reading
+
+    reading = Reading(datetime.date(2006, 9, 14), record=True)
+    drawn = maps.progress_map(figures.dashboard(reading).by_actor, reading)
+    thailand = next(country for country in drawn.countries if country.code == "THA")
+    assert thailand.url == "/actors/THA/?as_of=2006-09-14&record=1"
+    assert 'href="/actors/THA/?as_of=2006-09-14&amp;record=1"' in drawn.svg()
+    assert thailand.label.startswith("No information provided")

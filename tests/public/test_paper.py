@@ -1,5 +1,6 @@
 """The country brief and the report to the Dialogue as PDF: their figures are the dashboard's."""
 
+import datetime
 import io
 import re
 
@@ -8,6 +9,7 @@ from pypdf import PdfReader
 
 from recommendations.models import Actor, DataVersion, Status
 from recommendations.progress import figures
+from recommendations.progress.history import Reading
 from recommendations.public.templatetags import figure
 from tests.conftest import sign_in_with_second_factor
 from tests.public.conftest import make_action
@@ -151,3 +153,38 @@ def test_the_pdfs_run_the_same_queries_at_n_and_ten_times_n_actions(client, foll
             assert client.get(REPORT).status_code == 200
         counts.append((len(brief), len(report)))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["as_of=2006-01-01", "as_of=yesterday", "as_of=2006-9-14", "as_of=2999-01-01", "as_of=2006-09-14&record=2"],
+)
+@pytest.mark.parametrize("url", [BRIEF, REPORT])
+def test_a_bad_date_or_reading_is_a_clear_400(client, follow_up, url, query):
+    response = client.get(f"{url}?{query}")
+    assert response.status_code == 400
+    assert response.content
+
+
+@pytest.mark.parametrize("record", [False, True])
+def test_the_pdfs_on_a_date_show_the_dashboards_figures_for_that_date_and_reading(client, follow_up, thailand, record):
+    reading = Reading(datetime.date(2006, 9, 14), record)
+    query = "?as_of=2006-09-14" + ("&record=1" if record else "")
+    found = figures.dashboard(reading)
+    response = client.get(REPORT + query)
+    suffix = "-record" if record else ""
+    assert f'filename="apc-tracker-report-bangkok-2006-as-of-2006-09-14{suffix}.pdf"' in response["Content-Disposition"]
+    report = _flat(" ".join(_pages(response)))
+    assert reading.label in report
+    assert figure(found.overall.tally) in report
+    for theme in found.themes:
+        assert figure(theme.tally) in report
+    assert f"http://testserver{REPORT}{query}" in report
+    mine = next(group for group in found.by_actor if group.key.code == "THA")
+    brief = _flat(" ".join(_pages(client.get(BRIEF + query))))
+    assert reading.label in brief and figure(mine.tally) in brief
+    # The MOU holds as of 1 August 2006 but was published today: known now, not on that day's record.
+    assert ("Memorandum of understanding" in brief) is not record
+    # The plan's status holds only from 2007.
+    assert "National plan on migration data" not in brief
+    assert figure(mine.tally) != figure(next(g for g in figures.dashboard().by_actor if g.key.code == "THA").tally)

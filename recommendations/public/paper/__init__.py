@@ -9,6 +9,7 @@ A PDF is made on request and cached under the data version and the reading it sh
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import threading
@@ -18,7 +19,10 @@ from pathlib import Path
 import typst
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.utils import timezone
+
+from ...progress.history import Reading
 
 FONTS = Path(settings.BASE_DIR) / "vendor" / "fonts"
 SOURCES = Path(__file__).parent
@@ -60,3 +64,28 @@ def cached_pdf(parts: tuple[str, ...], make) -> bytes:
 
 def generated_at() -> str:
     return f"{timezone.now():%-d %B %Y, %H:%M} UTC"
+
+
+def reading_text(reading: Reading) -> str:
+    """Which statuses a PDF shows, as its header says."""
+    if reading.is_today:
+        return "Today's statuses, as the site shows them now"
+    return f"Statuses {reading.label}"
+
+
+def actions_on(actions: QuerySet, reading: Reading) -> QuerySet:
+    """The published actions as they read now whose status holds on or before the reading's date,
+    and, for the public record of that day, that had been published by the end of it (UTC)."""
+    if reading.is_today:
+        return actions
+    actions = actions.filter(status_as_of__lte=reading.as_of)
+    if reading.record:
+        end = datetime.datetime.combine(reading.as_of + datetime.timedelta(days=1), datetime.time.min, datetime.UTC)
+        actions = actions.filter(published_at__lt=end)
+    return actions
+
+
+def address(base_url: str, path: str, reading: Reading) -> str:
+    """A page's permanent address with the reading it shows."""
+    query = "&".join(f"{key}={value}" for key, value in reading.params.items())
+    return f"{base_url}{path}{'?' + query if query else ''}"

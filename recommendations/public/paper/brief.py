@@ -6,8 +6,9 @@ from django.db.models import Q
 
 from ...models import Actor, FollowUpAction, ImplementationStatus, Paragraph
 from ...progress import figures
+from ...progress.history import TODAY, Reading, status_details_on
 from ..templatetags import figure, status_label
-from . import Paper, generated_at
+from . import Paper, actions_on, address, generated_at, reading_text
 
 # The brief fits on one or two pages; the actions export has every action.
 ACTIONS_SHOWN = 10
@@ -17,32 +18,38 @@ def _day(date) -> str:
     return f"{date:%-d %B %Y}" if date else ""
 
 
-def actor_statuses(actor: Actor, recommendations: list[Paragraph]) -> tuple[figures.ActorFigures, dict]:
-    """The actor's figures and its implementation-status rows by recommendation: today's statuses."""
-    return figures.actor_figures(actor, recommendations), {
-        row.paragraph_id: row for row in ImplementationStatus.objects.filter(actor=actor)
-    }
+def actor_statuses(
+    actor: Actor, recommendations: list[Paragraph], reading: Reading
+) -> tuple[figures.ActorFigures, dict]:
+    """The actor's figures on the reading's date, and by recommendation when and where its status comes from."""
+    found = figures.actor_figures(actor, recommendations, reading)
+    if reading.is_today:
+        rows = ImplementationStatus.objects.filter(actor=actor)
+        return found, {row.paragraph_id: (row.as_of, _source(row.is_explicit, row.explicit_source)) for row in rows}
+    past = status_details_on(reading, actor=actor)
+    return found, {paragraph_id: (row.since, _source(row.is_explicit, "")) for (_, paragraph_id), row in past.items()}
 
 
-def _source(row: ImplementationStatus | None) -> str:
-    if row is None:
-        return ""
-    if row.is_explicit:
-        return f"Set by the secretariat{': ' + row.explicit_source if row.explicit_source else ''}"
+def _source(is_explicit: bool, source: str) -> str:
+    if is_explicit:
+        return f"Set by the secretariat{': ' + source if source else ''}"
     return "Its published actions"
 
 
-def brief(actor: Actor, *, base_url: str) -> Paper:
-    """The brief of `actor` as its page shows it; `base_url` starts the addresses it prints."""
+def brief(actor: Actor, *, base_url: str, reading: Reading = TODAY) -> Paper:
+    """The brief of `actor` as its page shows it on the reading's date; `base_url` starts the addresses it prints."""
     recommendations = list(
         Paragraph.objects.tracked()
         .with_addressed(actor)
         .select_related("meeting", "theme")
         .order_by("meeting", "number")
     )
-    found, rows = actor_statuses(actor, recommendations)
-    involving = FollowUpAction.objects.published().filter(
-        Q(actor=actor) | Q(pk__in=FollowUpAction.partners.through.objects.filter(actor=actor).values("action_id"))
+    found, rows = actor_statuses(actor, recommendations, reading)
+    involving = actions_on(
+        FollowUpAction.objects.published().filter(
+            Q(actor=actor) | Q(pk__in=FollowUpAction.partners.through.objects.filter(actor=actor).values("action_id"))
+        ),
+        reading,
     )
     actions = list(
         involving.select_related("actor")
@@ -50,7 +57,6 @@ def brief(actor: Actor, *, base_url: str) -> Paper:
         .order_by("-status_as_of", "-pk")[:ACTIONS_SHOWN]
     )
     total = involving.count()
-    address = f"{base_url}/actors/{actor.code}/"
     return Paper(
         "brief.typ",
         {
@@ -61,8 +67,9 @@ def brief(actor: Actor, *, base_url: str) -> Paper:
             "kind": actor.get_kind_display(),
             "demo": actor.is_demo,
             "generated": generated_at(),
-            "reading": "Today's statuses, as the site shows them now",
-            "address": address,
+            "reading": reading_text(reading),
+            "today": reading.is_today,
+            "address": address(base_url, f"/actors/{actor.code}/", reading),
             "figure": figure(found.own),
             "kind_figure": figure(found.kind),
             "rows": [
@@ -72,8 +79,8 @@ def brief(actor: Actor, *, base_url: str) -> Paper:
                     "theme": paragraph.theme.label if paragraph.theme else "",
                     "addressed": "Addressed" if paragraph.addressed else "Reported on",
                     "status": status_label(status or ""),
-                    "as_of": _day(rows[paragraph.pk].as_of) if paragraph.pk in rows else "",
-                    "source": _source(rows.get(paragraph.pk)),
+                    "as_of": _day(rows[paragraph.pk][0]) if paragraph.pk in rows else "",
+                    "source": rows[paragraph.pk][1] if paragraph.pk in rows else "",
                 }
                 for paragraph, status in found.rows
                 if status is not None

@@ -8,9 +8,10 @@ from django.db.models import Q
 
 from ...models import FollowUpAction, Meeting, Status
 from ...progress import figures
+from ...progress.history import TODAY, Reading
 from .. import maps
 from ..templatetags import figure, percent, status_label
-from . import Paper, generated_at
+from . import Paper, actions_on, address, generated_at, reading_text
 
 # Without highlights, the latest completed actions; the actions export has them all.
 LATEST_COMPLETED = 30
@@ -35,14 +36,9 @@ class Chart:
     caption: str
 
 
-def regional_figures() -> figures.Dashboard:
-    """The dashboard's figures the report shows: today's statuses."""
-    return figures.dashboard()
-
-
-def charts(found: figures.Dashboard) -> list[Chart]:
+def charts(found: figures.Dashboard, reading: Reading) -> list[Chart]:
     """The report's charts, in the order it shows them."""
-    progress = maps.progress_map(found.by_actor)
+    progress = maps.progress_map(found.by_actor, reading)
     legend = "; ".join(entry.label for entry in progress.legend)
     caption = f"Legend: {legend}; a small state is marked by a circle. {progress.disclaimer}"
     return [Chart(progress.title, str(progress.svg()), caption)]
@@ -61,9 +57,10 @@ def _tally(group: figures.Group) -> dict:
     }
 
 
-def _completed(meeting: Meeting) -> tuple[list[FollowUpAction], bool]:
-    """The highlights the secretariat marked, or else the latest completed actions; and which."""
-    answered = FollowUpAction.objects.published().filter(recommendations__meeting=meeting).distinct()
+def _completed(meeting: Meeting, reading: Reading) -> tuple[list[FollowUpAction], bool]:
+    """The highlights the secretariat marked, or else the latest completed actions, on the reading's date; and which."""
+    answered = actions_on(FollowUpAction.objects.published().filter(recommendations__meeting=meeting), reading)
+    answered = answered.distinct()
     chosen = answered.filter(is_highlight=True)
     highlights = chosen.exists()
     if not highlights:
@@ -77,9 +74,9 @@ def _completed(meeting: Meeting) -> tuple[list[FollowUpAction], bool]:
     return list(actions), highlights
 
 
-def report(meeting: Meeting, *, base_url: str) -> Paper:
-    """The report on `meeting`'s recommendations; `base_url` starts the addresses it prints."""
-    found = regional_figures()
+def report(meeting: Meeting, *, base_url: str, reading: Reading = TODAY) -> Paper:
+    """The report on `meeting`'s recommendations on the reading's date; `base_url` starts the addresses it prints."""
+    found = figures.dashboard(reading)
     recommendations = [paragraph for paragraph in found.recommendations if paragraph.meeting_id == meeting.pk]
     by_recommendation = {paragraph.pk: [] for paragraph in recommendations}
     for actor in found.actors:
@@ -94,7 +91,7 @@ def report(meeting: Meeting, *, base_url: str) -> Paper:
                         "demo": actor.is_demo,
                     }
                 )
-    actions, highlights = _completed(meeting)
+    actions, highlights = _completed(meeting, reading)
     sources = []
     listed = []
     for action in actions:
@@ -112,7 +109,7 @@ def report(meeting: Meeting, *, base_url: str) -> Paper:
             }
         )
     silent = [group for group in found.by_actor if group.tally.cells and not group.tally.reported]
-    shown = charts(found)
+    shown = charts(found, reading)
     return Paper(
         "report.typ",
         {
@@ -124,8 +121,9 @@ def report(meeting: Meeting, *, base_url: str) -> Paper:
             "prepares_for": meeting.prepares_for,
             "prepares_for_dates": _dates(meeting.prepares_for_start, meeting.prepares_for_end),
             "generated": generated_at(),
-            "reading": "Today's statuses, as the site shows them now",
-            "address": f"{base_url}/documents/{meeting.code}/report.pdf",
+            "reading": reading_text(reading),
+            "today": reading.is_today,
+            "address": address(base_url, f"/documents/{meeting.code}/report.pdf", reading),
             "document_address": f"{base_url}/documents/{meeting.code}/",
             "data_address": f"{base_url}/datapackage.json",
             "demo": any(actor.is_demo for actor in found.actors),
