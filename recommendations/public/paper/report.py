@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from ...models import FollowUpAction, Meeting, Status
+from ...models import ActionRecommendation, FollowUpAction, Meeting, Status
 from ...progress import figures
 from ...progress.history import TODAY, Reading
 from .. import maps
@@ -59,8 +59,9 @@ def _tally(group: figures.Group) -> dict:
 
 def _completed(meeting: Meeting, reading: Reading) -> tuple[list[FollowUpAction], bool]:
     """The highlights the secretariat marked, or else the latest completed actions, on the reading's date; and which."""
-    answered = actions_on(FollowUpAction.objects.published().filter(recommendations__meeting=meeting), reading)
-    answered = answered.distinct()
+    # A semi-join, not a join made distinct: the latest ones are then read down the status date's index.
+    on_meeting = ActionRecommendation.objects.filter(paragraph__meeting=meeting).values("action_id")
+    answered = actions_on(FollowUpAction.objects.published().filter(pk__in=on_meeting), reading)
     chosen = answered.filter(is_highlight=True)
     highlights = chosen.exists()
     if not highlights:
