@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('no_action_planned', 'No action planned'), ('not_started', 'Not started'), ('planned', 'Planned'), ('in_progress', 'In progress'), ('completed', 'Completed'), ('ongoing_practice', 'Ongoing practice')], max_length=20)),
                 ('known_from', models.DateField()),
                 ('public_from', models.DateField()),
-                ('action', models.ForeignKey(blank=True, help_text='The action whose published version first gave the status (none for an explicit status).', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='recommendations.followupaction')),
+                ('action', models.ForeignKey(blank=True, db_constraint=False, help_text='The action whose published version first gave the status (none for an explicit status).', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='recommendations.followupaction')),
                 ('actor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='recommendations.actor')),
                 ('paragraph', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='recommendations.paragraph')),
             ],

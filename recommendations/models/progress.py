@@ -188,9 +188,12 @@ class StatusMilestone(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices)
     known_from = models.DateField()
     public_from = models.DateField()
+    # A pointer that every rebuild sets again, without a constraint in the database: deleting a
+    # million demo actions must not check each of them against this table at commit.
     action = models.ForeignKey(
         "FollowUpAction",
         on_delete=models.SET_NULL,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="+",

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Case, Count, FloatField, OuterRef, Subquery, Value, When
+from django.db.models import Avg, Case, Count, FloatField, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from ..models import Actor, ImplementationStatus, Paragraph, Status
@@ -219,12 +219,19 @@ def actor_figures(actor: Actor, recommendations: list[Paragraph], reading: Readi
     )
 
 
-def with_progress(paragraphs):
+def with_progress(paragraphs, reading: Reading = TODAY):
     """Annotate each paragraph with `progress` (0–100, None if no one reported) and `reported`.
 
     The same rule as `Tally.progress` over a recommendation's reported cells, in SQL so that the
-    list can sort by it.
+    list can sort by it. On a past date the tallies are counted first (a fixed number of
+    queries over every paragraph) and given to SQL as values, for the same sorting.
     """
+    if not reading.is_today:
+        tallies = regional_tallies(list(Paragraph.objects.values_list("pk", flat=True)), reading=reading)
+        return paragraphs.annotate(
+            progress=_by_paragraph({pk: t.progress for pk, t in tallies.items()}, None, FloatField()),
+            reported=_by_paragraph({pk: t.reported for pk, t in tallies.items()}, 0, IntegerField()),
+        )
     statuses = (
         ImplementationStatus.objects.filter(paragraph=OuterRef("pk"), actor__kind__in=REPORTING_KINDS)
         .order_by()
@@ -235,3 +242,9 @@ def with_progress(paragraphs):
         progress=Subquery(statuses.annotate(value=Avg(weight)).values("value")),
         reported=Coalesce(Subquery(statuses.annotate(count=Count("pk")).values("count")), 0),
     )
+
+
+def _by_paragraph(values: dict[int, object], default, field):
+    """An expression giving each paragraph its value, in SQL."""
+    whens = [When(pk=pk, then=Value(value)) for pk, value in values.items() if value != default]
+    return Case(*whens, default=Value(default), output_field=field) if whens else Value(default, output_field=field)

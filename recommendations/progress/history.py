@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Max, Q, QuerySet, When
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from ..models import (
@@ -144,15 +145,18 @@ def quick_choices() -> list[tuple[str, datetime.date]]:
 # --- Reading the statuses on a date --------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass
 class PastStatus(StatusLabels):
-    """A pair's status on a date: the status, the first day it held in the reading, whether the
-    secretariat set it, and the status the actor itself reported by then ("" if none)."""
+    """A pair's status on a date: the status, the first day it held in the reading (`as_of`),
+    whether the secretariat set it, and the status the actor itself reported by then ("" if
+    none). Pages may hang the pair's `actor` on it."""
 
     status: str
-    since: datetime.date
+    as_of: datetime.date
     is_explicit: bool
     reported_status: str = ""
+    actor: Actor | None = None
+    explicit_source: str = ""
 
 
 def _rank():
@@ -166,14 +170,17 @@ def _reached(reading: Reading) -> QuerySet:
 
 
 def statuses_on(
-    reading: Reading, paragraph_ids: Iterable[int], actor_kinds: Iterable[str] | None = None
+    reading: Reading, paragraph_ids: Iterable[int] | None, actor_kinds: Iterable[str] | None = None
 ) -> dict[tuple[int, int], str]:
     """Each (actor id, paragraph id) pair's status on the reading's date, in one query.
 
-    Only pairs with a status appear, as in the implementation-status table; `actor_kinds`
-    narrows the actors. The explicit status wins where the secretariat had set one.
+    Only pairs with a status appear, as in the implementation-status table; `paragraph_ids`
+    (None: all) and `actor_kinds` narrow them. The explicit status wins where the secretariat
+    had set one.
     """
-    rows = _reached(reading).filter(paragraph_id__in=list(paragraph_ids), basis__in=[EXPLICIT, VALIDATED])
+    rows = _reached(reading).filter(basis__in=[EXPLICIT, VALIDATED])
+    if paragraph_ids is not None:
+        rows = rows.filter(paragraph_id__in=list(paragraph_ids))
     if actor_kinds is not None:
         rows = rows.filter(actor__kind__in=list(actor_kinds))
     best = rows.order_by().values("actor_id", "paragraph_id", "basis").annotate(rank=Max(_rank()))
@@ -190,13 +197,16 @@ def statuses_on(
     return found
 
 
-def status_details_on(reading: Reading, *, paragraph: Paragraph | None = None, actor: Actor | None = None):
-    """Each pair's `PastStatus` on the reading's date, for one recommendation's or one actor's page, in one query."""
+def status_details_on(
+    reading: Reading, *, paragraph_ids: Iterable[int] | None = None, actor_ids: Iterable[int] | None = None
+) -> dict[tuple[int, int], PastStatus]:
+    """Each pair's `PastStatus` on the reading's date, for those paragraphs and actors (None:
+    all), in one query: for a recommendation's or an actor's page, and the statuses export."""
     rows = _reached(reading)
-    if paragraph is not None:
-        rows = rows.filter(paragraph=paragraph)
-    if actor is not None:
-        rows = rows.filter(actor=actor)
+    if paragraph_ids is not None:
+        rows = rows.filter(paragraph_id__in=list(paragraph_ids))
+    if actor_ids is not None:
+        rows = rows.filter(actor_id__in=list(actor_ids))
     reached: dict[tuple[int, int], dict[str, tuple[int, datetime.date]]] = defaultdict(dict)
     for actor_id, paragraph_id, basis, status, known, public in rows.order_by().values_list(
         "actor_id", "paragraph_id", "basis", "status", "known_from", "public_from"
@@ -213,7 +223,7 @@ def status_details_on(reading: Reading, *, paragraph: Paragraph | None = None, a
         reported = held.get(REPORTED)
         found[key] = PastStatus(
             status=_STATUSES[chosen[0]].value,
-            since=chosen[1],
+            as_of=chosen[1],
             is_explicit=EXPLICIT in held,
             reported_status=_STATUSES[reported[0]].value if reported else "",
         )
@@ -308,21 +318,21 @@ _Key = tuple[int, int, str, str]  # actor id, paragraph id, basis, status
 _Milestone = tuple[datetime.date, datetime.date, int | None]  # known from, public from, action id
 
 
-def _utc_day(moment: datetime.datetime) -> datetime.date:
-    return moment.astimezone(datetime.UTC).date() if timezone.is_aware(moment) else moment.date()
-
-
-def _note(found: dict[_Key, _Milestone], key: _Key, as_of, published, action_id) -> None:
-    """Take one version into account: it holds from `as_of`, and was public from `published`."""
-    public = max(as_of, _utc_day(published))
+def _note(found: dict[_Key, _Milestone], key: _Key, as_of, public, action_id) -> None:
+    """Take one version into account: it holds from `as_of`, and holds in public from `public`."""
     held = found.get(key)
     if held is None:
         found[key] = (as_of, public, action_id)
         return
     known, public_from, first = held
-    if (as_of, action_id or 0) < (known, first or 0):
+    if as_of < known or (as_of == known and (action_id or 0) < (first or 0)):
         known, first = as_of, action_id
-    found[key] = (known, min(public, public_from), first)
+    found[key] = (known, public if public < public_from else public_from, first)
+
+
+def _day(field: str) -> TruncDate:
+    """The day (UTC) of a moment, read as a date by the database."""
+    return TruncDate(field, tzinfo=datetime.UTC)
 
 
 def published_links(actors: set[int] | None, paragraphs: list[int] | None) -> QuerySet:
@@ -336,10 +346,19 @@ def published_links(actors: set[int] | None, paragraphs: list[int] | None) -> Qu
 
 
 def link_rows_of(links: QuerySet) -> list[tuple]:
-    """Each link's action, paragraph, reporter, partner (None if none) and current published content."""
-    content = ["status", "validated_status", "status_as_of", "updated_at"]
-    fields = ["action_id", "paragraph_id", "action__actor_id", "action__partners"]
-    return list(links.values_list(*fields, *(f"action__{name}" for name in content)).distinct())
+    """Each link's action, paragraph, reporter, partner (None if none), current published content, and
+    the day (UTC) that content was last saved, since when it has been public."""
+    rows = links.annotate(published_on=_day("action__updated_at")).values_list(
+        "action_id",
+        "paragraph_id",
+        "action__actor_id",
+        "action__partners",
+        "action__status",
+        "action__validated_status",
+        "action__status_as_of",
+        "published_on",
+    )
+    return list(rows.distinct())
 
 
 def recount_milestones(
@@ -357,26 +376,28 @@ def recount_milestones(
     links = published_links(actors, paragraphs)
     # The pairs each published action counts towards, as in `statuses.status_pairs`.
     pairs_of: dict[int, set[tuple[int, int]]] = defaultdict(set)
-    versions: dict[int, list[tuple]] = defaultdict(list)
-    for action_id, paragraph_id, reporter_id, partner_id, status, validated, as_of, updated in (
+    versions: dict[int, set[tuple]] = defaultdict(set)
+    for action_id, paragraph_id, reporter_id, partner_id, status, validated, as_of, day in (
         link_rows if link_rows is not None else link_rows_of(links)
     ):
         for actor_id in (reporter_id, partner_id):
             if actor_id is not None and (actors is None or actor_id in actors):
                 pairs_of[action_id].add((actor_id, paragraph_id))
         # The current content, public since it was last saved (its history row says so too, when there is one).
-        versions[action_id].append((status, validated, as_of, updated))
-    history = FollowUpAction.history.filter(
-        state=FollowUpAction.State.PUBLISHED, id__in=links.values("action_id")
-    ).values_list("id", "status", "validated_status", "status_as_of", "history_date")
-    for action_id, status, validated, as_of, saved in history:
-        versions[action_id].append((status, validated, as_of, saved))
+        versions[action_id].add((status, validated or status, as_of, max(as_of, day)))
+    history = (
+        FollowUpAction.history.filter(state=FollowUpAction.State.PUBLISHED, id__in=links.values("action_id"))
+        .annotate(published_on=_day("history_date"))
+        .values_list("id", "status", "validated_status", "status_as_of", "published_on")
+    )
+    for action_id, status, validated, as_of, day in history:
+        versions[action_id].add((status, validated or status, as_of, max(as_of, day)))
     found: dict[_Key, _Milestone] = {}
     for action_id, pairs in pairs_of.items():
-        for status, validated, as_of, published in set(versions[action_id]):
+        for status, validated, as_of, public in versions[action_id]:
             for actor_id, paragraph_id in pairs:
-                _note(found, (actor_id, paragraph_id, VALIDATED, validated or status), as_of, published, action_id)
-                _note(found, (actor_id, paragraph_id, REPORTED, status), as_of, published, action_id)
+                _note(found, (actor_id, paragraph_id, VALIDATED, validated), as_of, public, action_id)
+                _note(found, (actor_id, paragraph_id, REPORTED, status), as_of, public, action_id)
     _explicit_milestones(found, actors, paragraphs)
     return found
 
@@ -388,10 +409,13 @@ def _explicit_milestones(found: dict[_Key, _Milestone], actors, paragraphs) -> N
     if paragraphs is not None:
         explicit &= Q(paragraph_id__in=paragraphs)
     fields = ("actor_id", "paragraph_id", "explicit_status", "explicit_as_of")
-    current = ImplementationStatus.objects.filter(explicit).values_list(*fields, "updated_at")
-    earlier = ImplementationStatus.history.filter(explicit).values_list(*fields, "history_date")
-    for actor_id, paragraph_id, status, as_of, saved in [*current, *earlier]:
-        _note(found, (actor_id, paragraph_id, EXPLICIT, status), as_of, saved, None)
+    current = ImplementationStatus.objects.filter(explicit).annotate(saved_on=_day("updated_at"))
+    earlier = ImplementationStatus.history.filter(explicit).annotate(saved_on=_day("history_date"))
+    for actor_id, paragraph_id, status, as_of, day in [
+        *current.values_list(*fields, "saved_on"),
+        *earlier.values_list(*fields, "saved_on"),
+    ]:
+        _note(found, (actor_id, paragraph_id, EXPLICIT, status), as_of, max(as_of, day), None)
 
 
 def stored_milestones(actor_ids: Iterable[int] | None = None, paragraph_ids: Iterable[int] | None = None):

@@ -23,6 +23,7 @@ from recommendations.progress.history import (
     statuses_on,
     stored_milestones,
 )
+from recommendations.progress.statuses import refresh_implementation_statuses
 from recommendations.reporting import workflow
 
 NOW = Reading(DIALOGUE)
@@ -60,18 +61,17 @@ def revised(action, user, secretariat, status, as_of, *, on: str, validated: str
         return workflow.approve(action=action, user=secretariat, validated_status=validated)
 
 
+def set_explicitly(actor, paragraph, status, as_of, *, on: str) -> None:
+    """The secretariat sets the pair's status explicitly on the day `on`, as the admin does."""
+    with time_machine.travel(datetime.datetime.fromisoformat(f"{on}T09:00:00+00:00"), tick=False):
+        row = ImplementationStatus.objects.get(actor=actor, paragraph=paragraph)
+        row.explicit_status, row.explicit_as_of = status, date(as_of)
+        row.save()
+        refresh_implementation_statuses([(actor.pk, paragraph.pk)])
+
+
 def assert_milestones_recount():
     assert stored_milestones() == recount_milestones()
-
-
-@pytest.fixture
-def p15(workshop):
-    return workshop.paragraphs.get(number=15)
-
-
-@pytest.fixture
-def p16(workshop):
-    return workshop.paragraphs.get(number=16)
 
 
 def status(reading, actor, paragraph):
@@ -110,8 +110,8 @@ def test_a_revision_that_changed_the_status_of_the_same_date_counts_from_its_pub
     revised(action, thai_focal_point, secretariat, "in_progress", "2006-08-01", on="2007-02-01")
     assert status(NOW, thailand, p15) == "in_progress"
     assert status(RECORD, thailand, p15) == "planned"
-    details = status_details_on(RECORD, paragraph=p15)[thailand.pk, p15.pk]
-    assert (details.status, details.since, details.is_explicit) == ("planned", date("2006-08-02"), False)
+    details = status_details_on(RECORD, paragraph_ids=[p15.pk])[thailand.pk, p15.pk]
+    assert (details.status, details.as_of, details.is_explicit) == ("planned", date("2006-08-02"), False)
     assert_milestones_recount()
 
 
@@ -120,7 +120,7 @@ def test_a_validated_status_is_what_counts_and_the_reported_one_is_kept_beside_i
 ):
     action = published(thailand, thai_focal_point, secretariat, [p15], "planned", "2006-08-01", on="2006-08-02")
     revised(action, thai_focal_point, secretariat, "completed", "2006-09-01", on="2006-09-02", validated="in_progress")
-    details = status_details_on(RECORD, actor=thailand)[thailand.pk, p15.pk]
+    details = status_details_on(RECORD, actor_ids=[thailand.pk])[thailand.pk, p15.pk]
     assert (details.status, details.reported_status, details.reported_differs) == ("in_progress", "completed", True)
     assert_milestones_recount()
 
@@ -163,17 +163,11 @@ def test_deleting_and_correcting_rebuild_the_milestones(thailand, australia, tha
 
 def test_an_explicit_status_wins_in_both_readings_from_the_day_it_was_set(thailand, thai_focal_point, secretariat, p15):
     published(thailand, thai_focal_point, secretariat, [p15], "completed", "2006-08-01", on="2006-08-02")
-    with time_machine.travel(datetime.datetime(2011, 1, 5, 9, tzinfo=datetime.UTC), tick=False):
-        row = ImplementationStatus.objects.get(actor=thailand, paragraph=p15)
-        row.explicit_status, row.explicit_as_of = "in_progress", date("2006-09-01")
-        row.save()
-        from recommendations.progress.statuses import refresh_implementation_statuses
-
-        refresh_implementation_statuses([(thailand.pk, p15.pk)])
+    set_explicitly(thailand, p15, "in_progress", "2006-09-01", on="2011-01-05")
     assert status(NOW, thailand, p15) == "in_progress"
     assert status(RECORD, thailand, p15) == "completed"
     assert status(Reading(date("2011-01-05"), record=True), thailand, p15) == "in_progress"
-    assert status_details_on(NOW, actor=thailand)[thailand.pk, p15.pk].is_explicit
+    assert status_details_on(NOW, actor_ids=[thailand.pk])[thailand.pk, p15.pk].is_explicit
     assert_milestones_recount()
 
 

@@ -26,8 +26,8 @@ def actor_statuses(
     if reading.is_today:
         rows = ImplementationStatus.objects.filter(actor=actor)
         return found, {row.paragraph_id: (row.as_of, _source(row.is_explicit, row.explicit_source)) for row in rows}
-    past = status_details_on(reading, actor=actor)
-    return found, {paragraph_id: (row.since, _source(row.is_explicit, "")) for (_, paragraph_id), row in past.items()}
+    past = status_details_on(reading, actor_ids=[actor.pk])
+    return found, {paragraph_id: (row.as_of, _source(row.is_explicit, "")) for (_, paragraph_id), row in past.items()}
 
 
 def _source(is_explicit: bool, source: str) -> str:

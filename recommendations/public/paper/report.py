@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from ...models import ActionRecommendation, FollowUpAction, Meeting, Status
-from ...progress import figures
+from ...progress import figures, history
 from ...progress.history import TODAY, Reading
+from .. import charts as drawn
 from .. import maps
 from ..templatetags import figure, percent, status_label
 from . import Paper, actions_on, address, generated_at, reading_text
@@ -27,6 +28,10 @@ BAR_COLOURS = {
 }
 
 
+# What the charts' colours and patterns stand for, from the bottom of each bar up (see charts.LOOKS).
+STACKED = "From the bottom of each bar: " + "; ".join(f"{s.label} ({drawn.LOOKS[s].words})" for s in drawn.STACK) + "."
+
+
 @dataclass
 class Chart:
     """An SVG image the report shows, with its title and what it says in words."""
@@ -37,11 +42,29 @@ class Chart:
 
 
 def charts(found: figures.Dashboard, reading: Reading) -> list[Chart]:
-    """The report's charts, in the order it shows them."""
+    """The report's charts, in the order it shows them: the map, then progress over time overall
+    and on each theme (one query each, as on the dashboard and the theme pages)."""
     progress = maps.progress_map(found.by_actor, reading)
     legend = "; ".join(entry.label for entry in progress.legend)
     caption = f"Legend: {legend}; a small state is marked by a circle. {progress.disclaimer}"
-    return [Chart(progress.title, str(progress.svg()), caption)]
+    shown = [Chart(progress.title, str(progress.svg()), caption)]
+    scopes = [("all actors", None)]
+    scopes += [
+        (
+            f"the actors on the recommendations of theme {group.label}",
+            [p.pk for p in found.recommendations if p.theme == group.key],
+        )
+        for group in found.themes
+        if group.key
+    ]
+    for number, (about, paragraph_ids) in enumerate(scopes):
+        months = history.monthly_statuses(reading, paragraph_ids=paragraph_ids, actor_kinds=figures.REPORTING_KINDS)
+        series = [(month.end, month.counts) for month in months]
+        chart = drawn.status_svg(series, name=f"chart-{number}", about=about, markers=drawn.reading_markers(reading))
+        if chart:
+            title, description, svg = chart
+            shown.append(Chart(title, svg, f"{description} {STACKED}"))
+    return shown
 
 
 def _tally(group: figures.Group) -> dict:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recommendations', '0014_status_milestones'),
+        ('recommendations', '0015_action_index_for_actor_feeds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
