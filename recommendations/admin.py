@@ -9,7 +9,7 @@ import functools
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -37,6 +37,7 @@ from .models import (
     ReportingRound,
     Theme,
 )
+from .progress.freshness import figures_changed
 from .progress.statuses import refresh_implementation_statuses
 from .reporting import workflow
 from .reporting.forms import ReturnForm
@@ -369,15 +370,24 @@ class FollowUpActionAdmin(SimpleHistoryAdmin):
         "state",
         "recommendation_numbers",
         "updated_at",
+        "is_highlight",
         "is_demo",
     ]
-    list_filter = ["state", "status", "actor__kind", "recommendations__meeting", "is_demo", "status_as_of"]
+    list_filter = [
+        "state",
+        "status",
+        "actor__kind",
+        "recommendations__meeting",
+        "is_highlight",
+        "is_demo",
+        "status_as_of",
+    ]
     search_fields = ["title", "description", "actor__code", "actor__name", "responsible_agency"]
     list_select_related = ["actor"]
     date_hierarchy = "status_as_of"
     autocomplete_fields = ["actor"]
     form = FollowUpActionAdminForm
-    actions = ["approve_selected", "return_selected"]
+    actions = ["approve_selected", "return_selected", "mark_highlights", "unmark_highlights"]
     readonly_fields = [
         "state",
         "created_at",
@@ -395,7 +405,18 @@ class FollowUpActionAdmin(SimpleHistoryAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["actor", "title", "description", "responsible_agency", "state", "is_demo", "expected_version"]},
+            {
+                "fields": [
+                    "actor",
+                    "title",
+                    "description",
+                    "responsible_agency",
+                    "state",
+                    "is_highlight",
+                    "is_demo",
+                    "expected_version",
+                ]
+            },
         ),
         ("Status", {"fields": ["status", "status_as_of", "status_source", "validated_status"]}),
         ("Dates", {"fields": ["start_date", "end_date"]}),
@@ -448,6 +469,21 @@ class FollowUpActionAdmin(SimpleHistoryAdmin):
 
     def delete_queryset(self, request, queryset):
         workflow.delete_actions(actions=queryset, user=request.user)
+
+    @admin.action(description="Mark as highlights of the report to the Dialogue", permissions=["change"])
+    def mark_highlights(self, request, queryset):
+        self._set_highlights(request, queryset, True)
+
+    @admin.action(description="Remove from the highlights of the report to the Dialogue", permissions=["change"])
+    def unmark_highlights(self, request, queryset):
+        self._set_highlights(request, queryset, False)
+
+    def _set_highlights(self, request, queryset, value: bool) -> None:
+        # The report is cached by data version: a new choice of highlights makes a new report.
+        with transaction.atomic():
+            changed = queryset.exclude(is_highlight=value).update(is_highlight=value)
+            figures_changed()
+        self.message_user(request, f"{changed} action(s) {'marked as' if value else 'removed from the'} highlights.")
 
     @admin.action(description="Approve (publish) the selected submitted actions", permissions=["change"])
     def approve_selected(self, request, queryset):

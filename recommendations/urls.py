@@ -37,10 +37,12 @@ urlpatterns = [
         name="paragraph-status-changes-feed",
     ),
     path("documents/<slug:code>/", public.document, name="document"),
+    path("documents/<slug:code>/report.pdf", public.meeting_report, name="meeting-report"),
     path("documents/<slug:code>/themes/<int:position>/", public.theme_detail, name="theme"),
     path("actors/<str:code>/", public.actor_detail, name="actor"),
     path("actors/<str:code>/actions.atom", feeds.ActorActions(), name="actor-actions-feed"),
     path("actors/<str:code>/status-changes.atom", feeds.ActorStatusChanges(), name="actor-status-changes-feed"),
+    path("actors/<str:code>/brief.pdf", public.actor_brief, name="actor-brief"),
     path("actions/<int:pk>/", public.action_detail, name="action"),
     # Before the datasets' exports, which reverse() also names this one by: ("matrix", fmt).
     path("matrix/export.<slug:fmt>", public.matrix_export, name="matrix-export"),

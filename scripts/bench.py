@@ -5,7 +5,9 @@ with that many actions, requests every public page and export repeatedly through
 client, and prints per page the queries and the median and p95 server time in milliseconds
 (exports: time to the first bytes), then the ratio of the largest level's median to the
 smallest's. Every page and export that takes a date is measured again as of a past date, in
-both readings. The largest level's actions CSV of one demo actor and its largest Excel export (every
+both readings. The country brief of one demo actor and the report to the Dialogue are made afresh
+(not from the cache) three times each, with their times against their targets (2 s and 10 s).
+The largest level's actions CSV of one demo actor and its largest Excel export (every
 action, which Excel's row limit cuts at 1,000,000) are also read whole, with the CSV's rows, the
 Excel file's size, the times to the first bytes and to the end, and the growth of the process's
 peak memory.
@@ -13,6 +15,7 @@ peak memory.
 
 import argparse
 import os
+import re
 import resource
 import statistics
 import sys
@@ -32,6 +35,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from recommendations.models import Actor, FollowUpAction  # noqa: E402
 from recommendations.operations.demo import generate_demo_data  # noqa: E402
+from recommendations.progress.freshness import figures_changed  # noqa: E402
 
 
 def _first_demo_actor() -> str:
@@ -126,6 +130,8 @@ def main() -> int:
         results[level] = {url: _measure(client, url, options.repeat) for url in pages()}
         _full_export(client, f"/actions/export.csv?actor={_first_demo_actor()}")
         _full_export(client, "/actions/export.xlsx")
+        _paper(client, f"/actors/{_first_demo_actor()}/brief.pdf", target=2)
+        _paper(client, "/documents/bangkok-2006/report.pdf", target=10)
     _table(results, connection.vendor)
     return 0
 
@@ -167,6 +173,24 @@ def _full_export(client: Client, url: str) -> None:
     print(
         f"{url}: {read}; first bytes after {first_at * 1000:.0f} ms, whole file in {total:.1f} s; "
         f"peak memory grew by {growth:.0f} MB ({FollowUpAction.objects.count():,} actions in the database)"
+    )
+
+
+def _paper(client: Client, url: str, *, target: float, repeat: int = 3) -> None:
+    """Time a PDF made afresh: the data version is advanced first, so the cached copy is not used."""
+    timings = []
+    for _ in range(repeat):
+        figures_changed()
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url, secure=True)
+            timings.append(time.perf_counter() - started)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}.")
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", response.content))
+    print(
+        f"{url}: made in {statistics.median(timings):.2f} s median, {max(timings):.2f} s slowest of {repeat} "
+        f"(target ≤ {target} s); {len(response.content) / 1024:,.0f} kB, {pages} pages, {len(captured)} queries"
     )
 
 

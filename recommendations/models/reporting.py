@@ -196,6 +196,12 @@ class FollowUpAction(ActionContent):
         Paragraph, through="ActionRecommendation", related_name="actions", help_text="The recommendations it answers."
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    is_highlight = models.BooleanField(
+        "highlight",
+        default=False,
+        help_text="Listed among the completed actions in the report to the Dialogue. Without any "
+        "highlight the report lists the latest completed actions.",
+    )
     is_demo = models.BooleanField(default=False, help_text="Demonstration data, not a real record.")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -215,6 +221,8 @@ class FollowUpAction(ActionContent):
             # The dashboard's latest published actions, and the demo notice's check for demo actions.
             models.Index(fields=["state", "-published_at"], name="action_state_published_idx"),
             models.Index(fields=["is_demo"], condition=Q(is_demo=True), name="action_demo_idx"),
+            # The report to the Dialogue's check for highlights, and their list.
+            models.Index(fields=["is_highlight"], condition=Q(is_highlight=True), name="action_highlight_idx"),
             # Pages list actions newest status first, all of them or one actor's, a page at a time.
             models.Index(fields=["-status_as_of", "-id"], name="action_newest_status_idx"),
             models.Index(fields=["actor", "-status_as_of", "-id"], name="action_actor_newest_idx"),

@@ -22,7 +22,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from ..models import Status
-from ..progress.history import DIALOGUE
+from ..progress.history import DIALOGUE, Reading
 
 DIALOGUE_LABEL = "High-level Dialogue, 14 September 2006"
 
@@ -32,20 +32,21 @@ STACK = list(reversed(Status))
 
 @dataclass(frozen=True)
 class Look:
-    """How one status is drawn: an Okabe–Ito colour and a pattern over it."""
+    """How one status is drawn: an Okabe–Ito colour and a pattern over it, and both in words."""
 
     colour: str
     pattern: str
+    words: str
 
 
 # The patterns are drawn in white on the colour, in a 6-unit tile.
 LOOKS = {
-    Status.ONGOING_PRACTICE: Look("#009E73", "M0 1.5h6M0 4.5h6"),
-    Status.COMPLETED: Look("#0072B2", ""),
-    Status.IN_PROGRESS: Look("#56B4E9", "M-1 1l2-2M0 6l6-6M5 7l2-2"),
-    Status.PLANNED: Look("#CC79A7", "M3 3h.01"),
-    Status.NOT_STARTED: Look("#E69F00", "M0 0l6 6M6 0l-6 6"),
-    Status.NO_ACTION_PLANNED: Look("#D55E00", "M1.5 0v6M4.5 0v6"),
+    Status.ONGOING_PRACTICE: Look("#009E73", "M0 1.5h6M0 4.5h6", "green, with bands"),
+    Status.COMPLETED: Look("#0072B2", "", "blue"),
+    Status.IN_PROGRESS: Look("#56B4E9", "M-1 1l2-2M0 6l6-6M5 7l2-2", "sky blue, hatched"),
+    Status.PLANNED: Look("#CC79A7", "M3 3h.01", "pink, dotted"),
+    Status.NOT_STARTED: Look("#E69F00", "M0 0l6 6M6 0l-6 6", "orange, crossed"),
+    Status.NO_ACTION_PLANNED: Look("#D55E00", "M1.5 0v6M4.5 0v6", "vermilion, with bars"),
 }
 
 WIDTH, HEIGHT = 720, 320
@@ -95,6 +96,12 @@ class Marker:
     label: str
 
 
+def reading_markers(reading: Reading) -> list[Marker]:
+    """The reading's date marked on a chart, when it reads as of a past date."""
+    day = reading.as_of
+    return [Marker(day, f"As of {day.day} {day:%B %Y}")] if day else []
+
+
 def status_chart(series: Series, *, name: str, about: str, markers: Sequence[Marker] = ()) -> SafeString:
     """The chart of `series` as HTML: a labelled box holding the SVG, its legend and its table.
 
@@ -111,6 +118,32 @@ def status_chart(series: Series, *, name: str, about: str, markers: Sequence[Mar
             heading,
             "There is no month to chart yet.",
         )
+    title, _, image = _image(months, name, about, markers)
+    return format_html(
+        '<figure class="status-chart" id="{name}"><figcaption id="{name}-caption">{title}</figcaption>'
+        '<div class="scroll-box" role="region" aria-labelledby="{name}-caption" tabindex="0">{image}</div>'
+        '<ul class="legend chart-legend" aria-label="Legend of the chart">{legend}</ul>{table}</figure>',
+        name=name,
+        title=title,
+        image=image,
+        legend=_legend(name),
+        table=_table(months, name, heading),
+    )
+
+
+def status_svg(series: Series, *, name: str, about: str, markers: Sequence[Marker] = ()) -> tuple[str, str, str] | None:
+    """The chart of `series` alone, as a standalone SVG document for a PDF: its title, its figures in
+    words and its markup; None when there is no month to chart."""
+    months = [(day, _counts(counts)) for day, counts in series]
+    if not months:
+        return None
+    title, description, image = _image(months, name, about, markers, standalone=True)
+    return title, description, str(image)
+
+
+def _image(months, name: str, about: str, markers: Sequence[Marker], *, standalone: bool = False):
+    """The chart's title, its figures in words and its SVG; `standalone` adds the namespace a document needs."""
+    heading = f"Statuses by month, {about}"
     first, last = months[0][0], months[-1][0]
     start = first.replace(day=1)
     span = (last - start).days + 1
@@ -131,9 +164,11 @@ def status_chart(series: Series, *, name: str, about: str, markers: Sequence[Mar
     shown = [marker for marker in [Marker(DIALOGUE, DIALOGUE_LABEL), *markers] if start <= marker.day <= last]
     svg.extend(_marker(marker, x, line) for line, marker in enumerate(shown))
     image = format_html(
-        '<svg role="img" aria-labelledby="{name}-title {name}-desc" viewBox="0 0 {w} {h}" width="{w}" height="{h}"'
-        ' focusable="false" class="status-chart-image"><title id="{name}-title">{title}</title>'
+        '<svg{xmlns} role="img" aria-labelledby="{name}-title {name}-desc" viewBox="0 0 {w} {h}"'
+        ' width="{w}" height="{h}" focusable="false" class="status-chart-image">'
+        '<title id="{name}-title">{title}</title>'
         '<desc id="{name}-desc">{desc}</desc>{body}</svg>',
+        xmlns=mark_safe(' xmlns="http://www.w3.org/2000/svg"') if standalone else "",
         name=name,
         w=WIDTH,
         h=HEIGHT,
@@ -141,16 +176,7 @@ def status_chart(series: Series, *, name: str, about: str, markers: Sequence[Mar
         desc=description,
         body=format_html_join("", "{}", ((part,) for part in svg)),
     )
-    return format_html(
-        '<figure class="status-chart" id="{name}"><figcaption id="{name}-caption">{title}</figcaption>'
-        '<div class="scroll-box" role="region" aria-labelledby="{name}-caption" tabindex="0">{image}</div>'
-        '<ul class="legend chart-legend" aria-label="Legend of the chart">{legend}</ul>{table}</figure>',
-        name=name,
-        title=title,
-        image=image,
-        legend=_legend(name),
-        table=_table(months, name, heading),
-    )
+    return title, description, image
 
 
 def _description(months: list[tuple[datetime.date, list[int]]], about: str) -> str:

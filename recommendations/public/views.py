@@ -20,8 +20,10 @@ from ..models import ActionPartner, Actor, FollowUpAction, ImplementationStatus,
 from ..progress import changes, figures, history
 from ..progress.freshness import figures_generation
 from ..progress.history import TODAY, WORKSHOP, BadReading, Reading, parse_reading, quick_choices, status_details_on
-from . import charts, exports, paging
+from . import charts, exports, maps, paging, paper
 from .filters import MatrixFilter, ParagraphFilter
+from .paper.brief import brief
+from .paper.report import report
 
 LIST_PAGE_SIZE = 20
 ACTIONS_PAGE_SIZE = 20
@@ -62,9 +64,8 @@ def _action_page(request: HttpRequest, *querysets: QuerySet) -> dict:
 def _progress_chart(reading: Reading, *, name: str, about: str, **scope) -> SafeString:
     """The chart of statuses by month over `scope` (see `history.monthly_statuses`), in the reading, its date marked."""
     months = history.monthly_statuses(reading, **scope)
-    day = reading.as_of
-    markers = [charts.Marker(day, f"As of {day.day} {day:%B %Y}")] if day else []
-    return charts.status_chart([(month.end, month.counts) for month in months], name=name, about=about, markers=markers)
+    series = [(month.end, month.counts) for month in months]
+    return charts.status_chart(series, name=name, about=about, markers=charts.reading_markers(reading))
 
 
 # Parameters of the address that the date picker leaves to the page's own links and forms.
@@ -126,6 +127,10 @@ def home(request: HttpRequest, reading: Reading) -> HttpResponse:
     )
     context = {
         "figures": dashboard,
+        "figures_map": SimpleLazyObject(lambda: maps.progress_map(dashboard.by_actor, reading)),
+        "report_meetings": SimpleLazyObject(
+            lambda: list({paragraph.meeting_id: paragraph.meeting for paragraph in dashboard.recommendations}.values())
+        ),
         "latest": latest,
         "statuses": list(Status),
         "generation": figures_generation(request),
@@ -193,6 +198,7 @@ def paragraph_detail(request: HttpRequest, code: str, number: int, reading: Read
         "statuses": statuses,
         "tally": figures.tally(cells.values()),
         "silent_addressees": [actor for actor in actors if cells.get((actor.pk, paragraph.pk)) == ""],
+        "map": maps.status_map(paragraph.number, actors, cells, paragraph.pk, reading),
         "chart": _progress_chart(
             reading,
             name="chart-paragraph",
@@ -403,3 +409,45 @@ def what_changed(request: HttpRequest) -> HttpResponse:
     ]
     context = {"since": since, "today": today, "page": page, "choices": choices}
     return render(request, "public/changes.html", context)
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require_safe
+@reads_a_date
+def actor_brief(request: HttpRequest, code: str, reading: Reading) -> HttpResponse:
+    """The actor's page as a country brief in PDF, on a date and in a reading (`as_of`, `record`)."""
+    actor = get_object_or_404(Actor.objects.that_act(), code=code.upper())
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    return exports.conditional(
+        request,
+        lambda version: _pdf(
+            paper.cached_pdf(
+                ("brief", actor.code, version.etag, reading.cache_key, base_url),
+                lambda: brief(actor, base_url=base_url, reading=reading),
+            ),
+            "-".join(filter(None, ["apc-tracker-brief", actor.code, reading.slug])) + ".pdf",
+        ),
+    )
+
+
+@require_safe
+@reads_a_date
+def meeting_report(request: HttpRequest, code: str, reading: Reading) -> HttpResponse:
+    """The report to the Dialogue on the meeting's recommendations in PDF, on a date and in a reading."""
+    meeting = get_object_or_404(Meeting, code=code)
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    return exports.conditional(
+        request,
+        lambda version: _pdf(
+            paper.cached_pdf(
+                ("report", meeting.code, version.etag, reading.cache_key, base_url),
+                lambda: report(meeting, base_url=base_url, reading=reading),
+            ),
+            "-".join(filter(None, ["apc-tracker-report", meeting.code, reading.slug])) + ".pdf",
+        ),
+    )

@@ -271,6 +271,7 @@ def filter_cases():
         ("followupaction", lambda r: {"status__exact": "in_progress"}),
         ("followupaction", lambda r: {"actor__kind__exact": "government"}),
         ("followupaction", lambda r: {"recommendations__meeting__id__exact": r["meeting"].pk}),
+        ("followupaction", lambda r: {"is_highlight__exact": "0"}),
         ("followupaction", lambda r: {"is_demo__exact": "0"}),
         ("followupaction", lambda r: {"status_as_of__gte": "2006-01-01", "status_as_of__lt": "2007-01-01"}),
         ("followupaction", lambda r: {"status_as_of__year": "2006"}),

@@ -77,7 +77,14 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, transactional_db):
+    """A fresh browser page on the live server.
+
+    It asks for the database first so that it is closed first: a page still loading (a redirect
+    after signing in, an image) would otherwise reach the server while the test's database is
+    flushed, and on SQLite both would use the one shared connection at once ("cannot start a
+    transaction within a transaction"), failing the tests that follow.
+    """
     context = browser.new_context(base_url=live_server.url, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
