@@ -3,7 +3,8 @@
 `documents`: meetings, themes, paragraphs, actors. `progress`: the status scale and each
 actor's implementation status. `reporting`: focal points, follow-up actions and their
 review, evidence, reporting rounds, the secretariat's notices of new work. `search`: the
-words the public search reads. `publishing`: the open data's version and licence.
+words the public search reads. `publishing`: the open data's version and licence. `tokens`:
+focal points' personal API tokens.
 """
 
 from .documents import (
@@ -36,6 +37,7 @@ from .reporting import (
     SubmissionNotice,
 )
 from .search import ActionWord
+from .tokens import ApiToken
 
 __all__ = [
     "ActionContent",
@@ -45,6 +47,7 @@ __all__ = [
     "ActionState",
     "ActionWord",
     "Actor",
+    "ApiToken",
     "ActorKind",
     "DataVersion",
     "EvidenceFile",
