@@ -11,11 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework.exceptions import NotFound, ParseError
+from rest_framework.fields import URLField
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
 
 from ..models import Actor, FollowUpAction, ImplementationStatus, Meeting, Paragraph, Theme
 from ..public import exports
@@ -159,6 +163,25 @@ class Themes(_List):
     def page(self, request, filterset):
         page = self.paginate_queryset(Theme.objects.select_related("meeting").defer("meeting__source_text"))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+LISTS = ["recommendations", "actions", "statuses", "actors", "meetings", "themes"]
+
+
+@extend_schema(
+    summary="What the API holds: the address of each list, the schema and the documentation",
+    responses={
+        200: inline_serializer("Index", {name: URLField() for name in [*LISTS, "schema", "docs"]}),
+        429: schema.TOO_MANY,
+    },
+    tags=["open data"],
+)
+class Index(APIView):
+    authentication_classes = []
+    permission_classes = []
+
+    def get(self, request: Request) -> Response:
+        return Response({name: reverse(f"api:{name}", request=request) for name in [*LISTS, "schema", "docs"]})
 
 
 def _serialized(view: _List, rows: Iterable[dict]) -> list:

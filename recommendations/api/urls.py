@@ -12,6 +12,7 @@ NUMBER = r"(?P<number>[0-9]{1,18})"
 urlpatterns = [
     path("my/tokens/", token_pages.tokens, name="tokens"),
     path("my/tokens/<str:key>/revoke/", token_pages.revoke_token, name="revoke-token"),
+    path("api/v1/", reads.Index.as_view(), name="index"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("api/v1/meetings/", reads.Meetings.as_view(), name="meetings"),

@@ -101,6 +101,14 @@ def test_a_cursor_the_api_did_not_give_is_a_404(client, workshop, url):
     assert response.json()["detail"] == "Invalid cursor"
 
 
+def test_the_index_gives_the_address_of_each_list_the_schema_and_the_docs(client, workshop):
+    index = client.get("/api/v1/").json()
+    assert index["actions"] == "http://testserver/api/v1/actions/"
+    assert index["docs"] == "http://testserver/api/v1/docs/"
+    for url in index.values():
+        assert client.get(url).status_code == 200, url
+
+
 def test_errors_are_json_with_a_reason(client, workshop):
     unknown = client.get("/api/v1/nothing-here/")
     assert unknown.status_code == 404 and "/api/v1/docs/" in unknown.json()["detail"]
