@@ -1,4 +1,5 @@
-"""A focal point makes an API token in the workspace, copies it once, and revokes it."""
+"""A focal point makes an API token in the workspace, copies it once, and revokes it; the API's
+documentation works in the browser under the site's Content-Security-Policy."""
 
 import pytest
 from playwright.sync_api import expect
@@ -29,3 +30,14 @@ def test_a_focal_point_makes_a_token_sees_it_once_and_revokes_it(page, live_work
     page.get_by_role("button", name="Revoke Ministry of Labour reporting system").click()
     expect(page.get_by_text("is revoked: it no longer works")).to_be_visible()
     assert not ApiToken.objects.exists()
+
+
+def test_the_api_documentation_shows_every_endpoint_under_the_content_security_policy(page, live_workshop):
+    messages: list[str] = []
+    page.on("console", lambda message: messages.append(message.text))
+    page.goto("/api/v1/docs/")
+    expect(page.get_by_text("APC Tracker API").first).to_be_visible()
+    expect(page.get_by_text("/api/v1/actions/", exact=True).first).to_be_visible()
+    expect(page.get_by_text("/api/v1/my/actions/{number}/submit/", exact=True).first).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert [text for text in messages if "Content Security Policy" in text] == []
