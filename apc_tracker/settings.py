@@ -179,7 +179,7 @@ MIDDLEWARE = [
 
 # The signed-in parts of the site (the workspace, the review pages, the admin) and signing in,
 # out and resetting a password: no cache stores their pages, even those sent to visitors.
-NO_STORE_PATHS = ("/my/", "/review/", "/admin/", "/accounts/")
+NO_STORE_PATHS = ("/my/", "/review/", "/admin/", "/accounts/", "/api/v1/my/")
 
 # Open data is for other sites' scripts too: the exports and the data package descriptor, and
 # nothing else, may be read from any origin. Never with credentials, so a signed-in person's

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler
 
@@ -58,8 +59,10 @@ def _flat(errors: dict) -> dict[str, list[str]]:
     return flat
 
 
+@csrf_exempt
 def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
-    """Any other address under /api/v1/."""
+    """Any other address under /api/v1/, whatever the method: 404, never the CSRF page's 403,
+    as a client of the API sends no cookie and the answer changes nothing."""
     return JsonResponse(
         {"detail": "No such address in the API; its endpoints are listed at /api/v1/docs/."}, status=404
     )

@@ -63,8 +63,13 @@ def read_list(serializer, *, filters: bool, summary: str):
     )
 
 
+NUMBER = OpenApiParameter(
+    "number", OpenApiTypes.INT, OpenApiParameter.PATH, description="The action's number (action-42 is 42)."
+)
+
+
 def write(request, response, *, summary: str, created: bool = False):
-    """A focal point's write with a personal token."""
+    """A focal point's write with a personal token, on the action `number` unless it creates one."""
     return extend_schema(
         summary=summary,
         request=request,
@@ -79,6 +84,6 @@ def write(request, response, *, summary: str, created: bool = False):
             ),
             429: TOO_MANY,
         },
-        parameters=[_HEADERS[-1]],
+        parameters=[_HEADERS[-1], *([] if created else [NUMBER])],
         tags=["reporting"],
     )

@@ -25,5 +25,6 @@ urlpatterns = [
     re_path(rf"^api/v1/my/actions/{NUMBER}/$", writes.OwnAction.as_view(), name="own-action"),
     re_path(rf"^api/v1/my/actions/{NUMBER}/evidence-links/$", writes.EvidenceLinks.as_view(), name="evidence-links"),
     re_path(rf"^api/v1/my/actions/{NUMBER}/submit/$", writes.Submit.as_view(), name="submit"),
-    re_path(r"^api/v1/(?P<path>.*)$", not_found),
+    # Any other address under the API, a line break in it too.
+    re_path(r"^api/v1/(?P<path>[\s\S]*)$", not_found),
 ]

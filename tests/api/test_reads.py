@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.test import Client
 
 from recommendations.models import Actor
 
@@ -114,6 +115,10 @@ def test_errors_are_json_with_a_reason(client, workshop):
     assert unknown.status_code == 404 and "/api/v1/docs/" in unknown.json()["detail"]
     posted = client.post("/api/v1/actions/", {}, content_type="application/json")
     assert posted.status_code == 405 and posted.json()["detail"] == 'Method "POST" not allowed.'
+    strict = Client(enforce_csrf_checks=True)
+    for url in ("/api/v1/my/actions/-1/submit/", "/api/v1/my/actions/1234567890123456789/", "/api/v1/my/%0A/"):
+        refused = strict.post(url, {}, content_type="application/json")
+        assert refused.status_code == 404 and "detail" in refused.json()
 
 
 @pytest.mark.parametrize("resource", ["recommendations", "actions", "statuses", "actors", "meetings", "themes"])
