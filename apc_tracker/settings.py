@@ -214,7 +214,7 @@ REST_FRAMEWORK = {
 API_ANONYMOUS_RATE = os.environ.get("DJANGO_API_RATE", "120/minute")
 API_TOKEN_RATE = os.environ.get("DJANGO_API_TOKEN_RATE", "600/minute")
 # Named so that the tokens' grants (recommendations.ApiToken) point at knox's own model.
-KNOX_TOKEN_MODEL = "knox.AuthToken"  # noqa: S105  # nosec B105 - a model, not a secret
+KNOX_TOKEN_MODEL = "knox.AuthToken"  # noqa: S105  # nosec B105
 # Personal tokens (django-rest-knox): stored as SHA-512 digests, shown once, with the lifetime
 # the focal point chooses (90 days unless told); a token is never renewed by using it.
 REST_KNOX = {
