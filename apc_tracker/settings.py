@@ -285,17 +285,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 
-# With several app servers the cache must be shared: REDIS_URL selects Redis. Without it each
-# process keeps its own in-memory cache, which suits one server.
+# With several app servers the cache should be shared: REDIS_URL selects Redis. Without it each
+# process keeps its own in-memory cache. Either way cached pages are keyed by the data version
+# in the database, so no process serves what another's write made stale. A Redis that does not
+# answer within a quarter of a second is skipped for a few seconds, and pages are served
+# without it (apc_tracker/cache.py). Nothing else is kept in the cache: sessions and sign-in
+# limits live in the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "apc-tracker",
-        }
-    }
+    from .cache import redis_cache
+
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -12,6 +12,7 @@ from .health import healthz
 
 handler403 = "security.audit.permission_denied"
 handler404 = "apc_tracker.errors.page_not_found"
+handler500 = "apc_tracker.errors.server_error"
 
 
 @require_safe

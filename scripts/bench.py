@@ -4,7 +4,8 @@ For each level it replaces the demo data of the database DATABASE_URL names (use
 with that many actions, requests every public page and export repeatedly through Django's test
 client, and prints per page the queries and the median and p95 server time in milliseconds
 (exports: time to the first bytes), then the ratio of the largest level's median to the
-smallest's. The largest level's actions CSV of one demo actor and its largest Excel export (every
+smallest's. Every page and export that takes a date is measured again as of a past date, in
+both readings. The largest level's actions CSV of one demo actor and its largest Excel export (every
 action, which Excel's row limit cuts at 1,000,000) are also read whole, with the CSV's rows, the
 Excel file's size, the times to the first bytes and to the end, and the growth of the process's
 peak memory.
@@ -62,6 +63,18 @@ def pages() -> list[str]:
         f"/actions/export.xlsx?actor={demo}",
         "/matrix/export.csv",
         "/matrix/export.xlsx",
+        "/feeds/actions.atom",
+        f"/actors/{demo}/actions.atom",
+        "/actors/THA/actions.atom",
+        "/recommendations/bangkok-2006/12/actions.atom",
+        "/feeds/status-changes.atom",
+        f"/actors/{demo}/status-changes.atom",
+        "/recommendations/bangkok-2006/12/status-changes.atom",
+        "/changes/",
+        "/changes/?since=2006-04-26",
+        "/changes/?since=2006-04-26&page=3",
+        "/documents/bangkok-2006/themes/2/",
+        *as_of_pages(demo),
         "/api/v1/recommendations/",
         "/api/v1/recommendations/?q=labour+migration",
         "/api/v1/actions/",
@@ -71,6 +84,31 @@ def pages() -> list[str]:
         "/api/v1/actors/",
         "/api/v1/themes/",
     ]
+
+
+# Both readings of a past date: what we know now about the Dialogue's opening day, and the
+# public record of the end of 2015.
+READINGS = ["as_of=2006-09-14", "as_of=2015-12-31&record=1"]
+
+
+def as_of_pages(demo: str) -> list[str]:
+    """Every page and export that takes a date, in each reading."""
+    urls = [
+        "/",
+        "/recommendations/",
+        "/recommendations/?tracked=yes&status=completed&sort=-progress",
+        "/recommendations/bangkok-2006/12/",
+        f"/actors/{demo}/",
+        "/actors/THA/",
+        "/documents/bangkok-2006/",
+        "/documents/bangkok-2006/themes/2/",
+        "/statuses/export.csv",
+        "/statuses/export.xlsx",
+        "/matrix/export.csv",
+        "/matrix/export.xlsx",
+        "/datapackage.json",
+    ]
+    return [f"{url}{'&' if '?' in url else '?'}{reading}" for reading in READINGS for url in urls]
 
 
 def _percentile(values: list[float], share: float) -> float:

@@ -36,6 +36,7 @@ from recommendations.models import (
     Reminder,
     ReportingRound,
     Status,
+    StatusMilestone,
     SubmissionNotice,
     Theme,
     government,
@@ -460,6 +461,42 @@ def test_database_refuses_clearing_the_derived_status_of_a_row_that_has_no_expli
     with refused_by_database("implementation_status_not_empty"):
         ImplementationStatus.objects.filter(pk=row.pk).update(derived_status="", derived_as_of=None)
     assert ImplementationStatus.objects.get(pk=row.pk).derived_status == Status.PLANNED
+
+
+def milestone_fields(thailand, paragraph_13, **fields) -> dict:
+    return {
+        "actor": thailand,
+        "paragraph": paragraph_13,
+        "basis": "validated",
+        "status": Status.PLANNED,
+        "known_from": JUNE_1,
+        "public_from": JUNE_1,
+        **fields,
+    }
+
+
+@pytest.mark.parametrize(
+    ("fields", "constraint"),
+    [
+        ({"status": "finished"}, "status_milestone_status_valid"),
+        ({"basis": "rumoured"}, "status_milestone_basis_valid"),
+        ({"public_from": JUNE_1 - DAY}, "status_milestone_public_after_known"),
+    ],
+    ids=["unknown status", "unknown basis", "public before it held"],
+)
+def test_database_refuses_a_status_milestone_that_is_unknown_or_public_before_it_held(
+    thailand, paragraph_13, fields, constraint
+):
+    with refused_by_database(constraint):
+        StatusMilestone.objects.create(**milestone_fields(thailand, paragraph_13, **fields))
+    assert not StatusMilestone.objects.exists()
+
+
+def test_database_refuses_two_milestones_of_the_same_status_for_a_pair(thailand, paragraph_13):
+    StatusMilestone.objects.create(**milestone_fields(thailand, paragraph_13))
+    with refused_by_database("status_milestone_unique"):
+        StatusMilestone.objects.create(**milestone_fields(thailand, paragraph_13, known_from=APRIL_26))
+    assert StatusMilestone.objects.get().known_from == JUNE_1
 
 
 def test_database_accepts_a_status_set_only_by_the_secretariat(status_fields):

@@ -119,7 +119,7 @@ class Actions(_Filtered):
         return exports.action_rows(FollowUpAction.objects.filter(pk__in=ids).order_by("pk"), request)
 
 
-@schema.read_list(serializers.StatusSerializer, filters=True, summary="Implementation statuses")
+@schema.read_list(serializers.StatusSerializer, filters=True, summary="Implementation statuses today")
 class Statuses(_Filtered):
     serializer_class = serializers.StatusSerializer
 

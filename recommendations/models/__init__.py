@@ -1,10 +1,11 @@
 """Every model of the app, one module per part, gathered here for Django's app registry.
 
-`documents`: meetings, themes, paragraphs, actors. `progress`: the status scale and each
-actor's implementation status. `reporting`: focal points, follow-up actions and their
-review, evidence, reporting rounds, the secretariat's notices of new work. `search`: the
-words the public search reads. `publishing`: the open data's version and licence. `tokens`:
-focal points' personal API tokens.
+`documents`: meetings, themes, paragraphs, actors. `progress`: the status scale, each
+actor's implementation status and the milestones that give it on any past date.
+`reporting`: focal points, follow-up actions and their review, evidence, reporting rounds,
+the secretariat's notices of new work. `search`: the words the public search reads.
+`publishing`: the open data's version and licence. `tokens`: focal points'
+personal API tokens.
 """
 
 from .documents import (
@@ -18,7 +19,7 @@ from .documents import (
     Theme,
     government,
 )
-from .progress import STATUS_MEANINGS, ImplementationStatus, Status
+from .progress import STATUS_MEANINGS, Basis, ImplementationStatus, Status, StatusLabels, StatusMilestone
 from .publishing import DataVersion, OpenDataLicence
 from .reporting import (
     ActionContent,
@@ -49,6 +50,7 @@ __all__ = [
     "Actor",
     "ApiToken",
     "ActorKind",
+    "Basis",
     "DataVersion",
     "EvidenceFile",
     "EvidenceLink",
@@ -67,6 +69,8 @@ __all__ = [
     "ReviewQueueVisit",
     "STATUS_MEANINGS",
     "Status",
+    "StatusLabels",
+    "StatusMilestone",
     "SubmissionNotice",
     "Theme",
     "government",

@@ -60,7 +60,27 @@ STATUS_MEANINGS = {
 STATUS_OR_EMPTY = [*Status.values, ""]
 
 
-class ImplementationStatus(models.Model):
+class StatusLabels:
+    """What a page says of a pair's `status` and of the `reported_status` beside it."""
+
+    status: str
+    reported_status: str
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label
+
+    @property
+    def reported_differs(self) -> bool:
+        """Whether the actor reports another status than the validated one the public sees."""
+        return bool(self.reported_status) and self.reported_status != self.status
+
+    @property
+    def reported_label(self) -> str:
+        return Status(self.reported_status).label if self.reported_status else ""
+
+
+class ImplementationStatus(StatusLabels, models.Model):
     """One actor's status on one recommendation.
 
     `derived_*` is computed from the actor's actions by `progress.statuses.refresh_implementation_statuses`;
@@ -135,18 +155,62 @@ class ImplementationStatus(models.Model):
             )
 
     @property
-    def status_label(self) -> str:
-        return Status(self.status).label
-
-    @property
     def is_explicit(self) -> bool:
         return bool(self.explicit_status)
 
-    @property
-    def reported_differs(self) -> bool:
-        """Whether the actor reports another status than the validated one the public sees."""
-        return bool(self.reported_status) and self.reported_status != self.status
 
-    @property
-    def reported_label(self) -> str:
-        return Status(self.reported_status).label if self.reported_status else ""
+class Basis(models.TextChoices):
+    """Which status of a pair a milestone is of: validated (what the public sees), reported, or explicit."""
+
+    VALIDATED = "validated", "Validated"
+    REPORTED = "reported", "Reported"
+    EXPLICIT = "explicit", "Set by the secretariat"
+
+
+class StatusMilestone(models.Model):
+    """The first day a pair of actor and recommendation had a status, in each of the two readings.
+
+    One row per (actor, recommendation, basis, status) that any published version of an action
+    counting towards the pair (or any version of the secretariat's explicit status) has ever
+    given. `known_from` is the earliest "as of" date among those versions: what we know now
+    about the past. `public_from` is the earliest day on which such a version was both public
+    and holding: the later of its "as of" date and the day (UTC) it was published. The status
+    of a pair on a date is then the most advanced one reached by that date, an explicit one
+    first. Kept by `progress.history.rebuild_milestones` from every write that refreshes the
+    implementation statuses; its size is bounded by pairs × statuses, never by the actions.
+    """
+
+    Basis = Basis
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="+")
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="+")
+    basis = models.CharField(max_length=10, choices=Basis.choices)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    known_from = models.DateField()
+    public_from = models.DateField()
+    # A pointer that every rebuild sets again, without a constraint in the database: deleting a
+    # million demo actions must not check each of them against this table at commit.
+    action = models.ForeignKey(
+        "FollowUpAction",
+        on_delete=models.SET_NULL,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The action whose published version first gave the status (none for an explicit status).",
+    )
+
+    class Meta:
+        ordering = ["paragraph", "actor", "basis", "known_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "paragraph", "basis", "status"], name="status_milestone_unique"),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="status_milestone_status_valid"),
+            models.CheckConstraint(condition=Q(basis__in=Basis.values), name="status_milestone_basis_valid"),
+            models.CheckConstraint(
+                condition=Q(public_from__gte=models.F("known_from")), name="status_milestone_public_after_known"
+            ),
+        ]
+        indexes = [models.Index(fields=["paragraph", "actor"], name="status_milestone_pair_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} on {self.paragraph_id}: {self.status} ({self.basis}) from {self.known_from}"

@@ -218,6 +218,8 @@ class FollowUpAction(ActionContent):
             # Pages list actions newest status first, all of them or one actor's, a page at a time.
             models.Index(fields=["-status_as_of", "-id"], name="action_newest_status_idx"),
             models.Index(fields=["actor", "-status_as_of", "-id"], name="action_actor_newest_idx"),
+            # An actor's feed lists its newest publications first.
+            models.Index(fields=["actor", "-published_at", "-id"], name="action_actor_published_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="action_title_not_empty"),

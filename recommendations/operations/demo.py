@@ -1,5 +1,10 @@
 """Demonstration data: Asia-Pacific governments and plausible follow-up, marked as demo everywhere.
 
+The follow-up is spread over the years since the workshop: actions published from 2006 to
+today, some reported years after the date their status holds as of, and some revised over the
+years (planned, then in progress, then completed), their earlier versions in their history,
+so that the statuses on a past date differ in each reading and from today's.
+
 Demo records carry `is_demo`, are reported only by demo actors, and go with one command
 (`generate_demo_data --remove`). Large volumes are written with COPY on PostgreSQL and with
 batched inserts elsewhere, so a million actions take minutes, not hours.
@@ -15,7 +20,7 @@ from dataclasses import dataclass
 
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from ..models import (
@@ -26,6 +31,7 @@ from ..models import (
     ImplementationStatus,
     Paragraph,
     Status,
+    StatusMilestone,
     government,
 )
 from ..progress.statuses import refresh_implementation_statuses
@@ -138,8 +144,10 @@ def remove_demo_data() -> int:
     )
     removed = demo.count()
     ImplementationStatus.objects.filter(actor__is_demo=True).delete()
+    StatusMilestone.objects.filter(Q(actor__is_demo=True) | Q(action__is_demo=True)).delete()
     for model in (ActionRecommendation, ActionPartner, FollowUpAction.evidence_links.field.model):
         model.objects.filter(action__is_demo=True).delete()
+    FollowUpAction.history.filter(id__in=demo.values("pk")).delete()
     # Without dependents left, delete the actions in one statement rather than loading each.
     demo._raw_delete(demo.db)
     Actor.objects.filter(is_demo=True).delete()
@@ -178,16 +186,21 @@ class _Plan:
         }
         self.final: dict[tuple[int, int], int] = {}
 
-    def status(self, actor: Actor, paragraph: Paragraph, elapsed: float) -> str:
-        """The status of an action `elapsed` (0–1) of the way from the workshop to today."""
+    def rank(self, actor: Actor, paragraph: Paragraph, elapsed: float) -> int:
+        """The rank of the status of an action `elapsed` (0–1) of the way from the workshop to today."""
         key = (actor.pk, paragraph.pk)
         if key not in self.final:
-            self.final[key] = self.rng.choices(range(len(Status)), weights=FINAL_STATUS_WEIGHTS)[0]
+            self.final[key] = self.rng.choices(_RANKS, weights=FINAL_STATUS_WEIGHTS)[0]
         final = self.final[key]
         if final == 0:
-            return Status.values[0]
+            return 0
         step = 1 + int(elapsed * final * 1.3 + self.rng.random())
-        return Status.values[min(final, step)]
+        return min(final, step)
+
+
+# Read once: the statuses' list is built afresh on every access.
+_STATUS_VALUES = Status.values
+_RANKS = range(len(_STATUS_VALUES))
 
 
 def _column_defaults(model) -> dict:
@@ -205,11 +218,26 @@ def _column_defaults(model) -> dict:
     return defaults
 
 
+# Shares of demo actions revised later (their earlier versions kept in the history) and
+# reported late, well after the date their status holds as of.
+REVISED_SHARE = 0.35
+LATE_SHARE = 0.1
+
+
 def _rows(
     rng: random.Random, count: int, first_id: int, actors: list[Actor], paragraphs: list[Paragraph]
-) -> Iterator[tuple[dict, list[tuple], list[tuple]]]:
+) -> Iterator[tuple[dict, list[tuple], list[tuple], list[dict]]]:
+    """Each demo action's row, its links to recommendations and partners, and its published versions if revised.
+
+    An action is first published some days after the date its status holds as of (years later
+    for some, reported late); a share of them are revised later, each revision moving the status
+    on (planned, then in progress, then completed) as of a later date, so that the statuses
+    change over the years and a date in the past reads differently from today.
+    """
     plan = _Plan(rng, actors, paragraphs)
     defaults = _column_defaults(FollowUpAction)
+    history_defaults = _column_defaults(FollowUpAction.history.model)
+    history_columns = {f.attname for f in FollowUpAction.history.model._meta.concrete_fields if not f.primary_key}
     now = timezone.now()
     today = timezone.localdate()
     span = (today - FIRST_DAY).days
@@ -217,31 +245,68 @@ def _rows(
         actor = rng.choice(actors)
         covered = plan.covered[actor.pk]
         answers = rng.sample(covered, 2 if rng.random() < 0.3 and len(covered) > 1 else 1)
-        offset = rng.randrange(span)
-        as_of = FIRST_DAY + datetime.timedelta(days=offset)
-        published = datetime.datetime.combine(as_of, datetime.time(9), tzinfo=datetime.UTC)
         theme = answers[0].theme.position if answers[0].theme else 6
+        versions = _versions(rng, plan, actor, answers[0], span, today, now)
+        status, as_of, published = versions[-1]
+        first_published = versions[0][2]
         action = {
             **defaults,
             "id": action_id,
             "actor_id": actor.pk,
             "title": f"{rng.choice(TITLES.get(theme, TITLES[6]))} — {actor.short_name}",
             "description": DESCRIPTION,
-            "status": plan.status(actor, answers[0], offset / span),
+            "status": status,
             "status_as_of": as_of,
             "status_source": "Demo data",
-            "start_date": as_of,
+            "start_date": versions[0][1],
             "responsible_agency": rng.choice(AGENCIES),
             "state": FollowUpAction.State.PUBLISHED.value,
-            "published_at": min(now, published + datetime.timedelta(days=rng.randrange(1, 30))),
+            "published_at": first_published,
+            "version": len(versions),
             "is_demo": True,
-            "created_at": now,
-            "updated_at": now,
+            "created_at": first_published,
+            # The current content has been public since its last publication.
+            "updated_at": published,
         }
+        history = [
+            {
+                **history_defaults,
+                **{name: value for name, value in action.items() if name in history_columns},
+                "status": old_status,
+                "status_as_of": old_as_of,
+                "version": number,
+                "history_date": old_published,
+                "history_type": "+" if number == 1 else "~",
+                "history_change_reason": "Published" if number == 1 else "Demo revision published",
+            }
+            for number, (old_status, old_as_of, old_published) in enumerate(versions, start=1)
+            # An action never revised needs no history: its row says all, as before.
+            if len(versions) > 1
+        ]
         links = [(action_id, paragraph.pk) for paragraph in answers]
         partner = rng.choice(actors) if rng.random() < 0.08 else actor
         partners = [(action_id, partner.pk)] if partner.pk != actor.pk else []
-        yield action, links, partners
+        yield action, links, partners, history
+
+
+def _versions(rng: random.Random, plan: _Plan, actor: Actor, paragraph: Paragraph, span: int, today, now):
+    """An action's published versions, oldest first: (status, as of, published at), each further on than the last."""
+    offset = rng.randrange(span)
+    revisions = 0 if rng.random() >= REVISED_SHARE else rng.choice((1, 1, 2))
+    versions, rank = [], 0
+    for _ in range(revisions + 1):
+        as_of = FIRST_DAY + datetime.timedelta(days=offset)
+        rank = max(plan.rank(actor, paragraph, offset / span), rank)
+        delay = rng.randrange(365, 4 * 365) if not versions and rng.random() < LATE_SHARE else rng.randrange(1, 30)
+        published = datetime.datetime.combine(as_of, datetime.time(9), tzinfo=datetime.UTC)
+        published = max(published + datetime.timedelta(days=delay), versions[-1][2] if versions else published)
+        versions.append((_STATUS_VALUES[rank], as_of, min(now, published)))
+        remaining = span - offset
+        if remaining < 60:
+            break
+        offset += rng.randrange(30, max(31, min(remaining, 5 * 365)))
+        offset = min(offset, span - 1)
+    return versions
 
 
 def _write(model, columns: list[str], rows: Iterable[tuple]) -> None:
@@ -291,15 +356,25 @@ def generate_demo_data(*, actors: int, actions: int, seed: int = 2006) -> DemoRe
     paragraphs = list(Paragraph.objects.tracked().select_related("theme"))
     if not demo_actors or not paragraphs or not actions:
         return DemoResult(len(demo_actors), 0)
-    first_id = (FollowUpAction.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
+    # Past every number an action ever had, so that no demo action takes on a deleted one's history.
+    first_id = 1 + max(
+        FollowUpAction.objects.aggregate(last=Max("pk"))["last"] or 0,
+        FollowUpAction.history.aggregate(last=Max("id"))["last"] or 0,
+    )
     rows = _rows(rng, actions, first_id, demo_actors, paragraphs)
     # In blocks, so that memory stays flat whatever the volume.
+    history = FollowUpAction.history.model
     while block := list(itertools.islice(rows, BLOCK)):
-        _write(FollowUpAction, list(block[0][0]), (tuple(action.values()) for action, _, _ in block))
-        _write(ActionRecommendation, ["action_id", "paragraph_id"], (link for _, links, _ in block for link in links))
-        _write(ActionPartner, ["action_id", "actor_id"], (pair for _, _, partners in block for pair in partners))
+        _write(FollowUpAction, list(block[0][0]), (tuple(action.values()) for action, _, _, _ in block))
+        _write(
+            ActionRecommendation, ["action_id", "paragraph_id"], (link for _, links, _, _ in block for link in links)
+        )
+        _write(ActionPartner, ["action_id", "actor_id"], (pair for _, _, partners, _ in block for pair in partners))
+        if versions := [version for _, _, _, earlier in block for version in earlier]:
+            _write(history, list(versions[0]), (tuple(version.values()) for version in versions))
     _reset_sequence(FollowUpAction)
-    _analyze(FollowUpAction, ActionRecommendation, ActionPartner)
+    _reset_sequence(history)
+    _analyze(FollowUpAction, ActionRecommendation, ActionPartner, history)
     for start in range(0, len(demo_actors), 5):
         chunk = demo_actors[start : start + 5]
         refresh_implementation_statuses({(actor.pk, paragraph.pk) for actor in chunk for paragraph in paragraphs})

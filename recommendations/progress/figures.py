@@ -19,10 +19,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Case, Count, FloatField, OuterRef, Subquery, Value, When
+from django.db.models import Avg, Case, Count, FloatField, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from ..models import Actor, ImplementationStatus, Paragraph, Status
+from .history import TODAY, Reading, statuses_on
 
 WEIGHTS: dict[Status, float] = {
     Status.NO_ACTION_PLANNED: 0.0,
@@ -126,30 +127,35 @@ def reporting_actors():
     return Actor.objects.filter(kind__in=REPORTING_KINDS).order_by("kind", "short_name")
 
 
-def cells(paragraph_ids: list[int], actors: list[Actor]) -> dict[tuple[int, int], str]:
+def cells(paragraph_ids: list[int], actors: list[Actor], reading: Reading = TODAY) -> dict[tuple[int, int], str]:
     """The cells of `actors` on the recommendations, with their status or "", in three queries.
 
     Every addressed pair is a cell (two queries, see `Paragraph.objects.addressed_pairs`), and
-    so is every pair with a status (one query of the implementation-status table, whose size is
-    bounded by actors × recommendations, never by the actions).
+    so is every pair with a status (one query of the implementation-status table, or on a past
+    date of the status milestones, both bounded by actors × recommendations, never by the
+    actions). The actors and addressees are today's on any date.
     """
     found = dict.fromkeys(Paragraph.objects.addressed_pairs(paragraph_ids, actors), "")
     actor_ids = {actor.pk for actor in actors}
     kinds = {actor.kind for actor in actors}
-    rows = ImplementationStatus.objects.filter(paragraph_id__in=paragraph_ids, actor__kind__in=kinds)
-    for actor_id, paragraph_id, status in rows.values_list("actor_id", "paragraph_id", "status"):
+    if reading.is_today:
+        rows = ImplementationStatus.objects.filter(paragraph_id__in=paragraph_ids, actor__kind__in=kinds)
+        statuses = rows.values_list("actor_id", "paragraph_id", "status")
+    else:
+        statuses = ((a, p, status) for (a, p), status in statuses_on(reading, paragraph_ids, kinds).items())
+    for actor_id, paragraph_id, status in statuses:
         if actor_id in actor_ids:
             found[actor_id, paragraph_id] = status
     return found
 
 
-def dashboard() -> Dashboard:
-    """Every figure the dashboard shows, in five queries (recommendations, actors, cells)."""
+def dashboard(reading: Reading = TODAY) -> Dashboard:
+    """Every figure the dashboard shows, on the reading's date, in five queries (recommendations, actors, cells)."""
     recommendations = list(Paragraph.objects.tracked().select_related("meeting", "theme").order_by("meeting", "number"))
     for paragraph in recommendations:
         paragraph.url = paragraph.get_absolute_url()
     actors = list(reporting_actors())
-    found = cells([paragraph.pk for paragraph in recommendations], actors)
+    found = cells([paragraph.pk for paragraph in recommendations], actors, reading)
     by_recommendation = {paragraph.pk: Tally() for paragraph in recommendations}
     by_actor = {actor.pk: Tally() for actor in actors}
     by_kind = {kind: Tally() for kind in REPORTING_KINDS if any(actor.kind == kind for actor in actors)}
@@ -178,14 +184,16 @@ def dashboard() -> Dashboard:
     )
 
 
-def regional_tallies(paragraph_ids: list[int], actors: list[Actor] | None = None) -> dict[int, Tally]:
+def regional_tallies(
+    paragraph_ids: list[int], actors: list[Actor] | None = None, reading: Reading = TODAY
+) -> dict[int, Tally]:
     """Each recommendation's tally over the reporting actors among `actors`, in three queries.
 
     `actors` may hold groups, which are left out; without it the reporting actors are read too.
     """
     reporting = reporting_actors() if actors is None else [a for a in actors if a.kind in REPORTING_KINDS]
     tallies = {paragraph_id: Tally() for paragraph_id in paragraph_ids}
-    for (_, paragraph_id), status in cells(paragraph_ids, list(reporting)).items():
+    for (_, paragraph_id), status in cells(paragraph_ids, list(reporting), reading).items():
         tallies[paragraph_id].add(status)
     return tallies
 
@@ -199,10 +207,10 @@ class ActorFigures:
     kind: Tally
 
 
-def actor_figures(actor: Actor, recommendations: list[Paragraph]) -> ActorFigures:
+def actor_figures(actor: Actor, recommendations: list[Paragraph], reading: Reading = TODAY) -> ActorFigures:
     """The actor's cells and all the cells of its kind, in four queries (actors of the kind, cells)."""
     peers = list(Actor.objects.filter(kind=actor.kind))
-    found = cells([paragraph.pk for paragraph in recommendations], peers)
+    found = cells([paragraph.pk for paragraph in recommendations], peers, reading)
     own = {paragraph_id: status for (actor_id, paragraph_id), status in found.items() if actor_id == actor.pk}
     return ActorFigures(
         rows=[(paragraph, own.get(paragraph.pk)) for paragraph in recommendations],
@@ -211,12 +219,19 @@ def actor_figures(actor: Actor, recommendations: list[Paragraph]) -> ActorFigure
     )
 
 
-def with_progress(paragraphs):
+def with_progress(paragraphs, reading: Reading = TODAY):
     """Annotate each paragraph with `progress` (0–100, None if no one reported) and `reported`.
 
     The same rule as `Tally.progress` over a recommendation's reported cells, in SQL so that the
-    list can sort by it.
+    list can sort by it. On a past date the tallies are counted first (a fixed number of
+    queries over every paragraph) and given to SQL as values, for the same sorting.
     """
+    if not reading.is_today:
+        tallies = regional_tallies(list(Paragraph.objects.values_list("pk", flat=True)), reading=reading)
+        return paragraphs.annotate(
+            progress=_by_paragraph({pk: t.progress for pk, t in tallies.items()}, None, FloatField()),
+            reported=_by_paragraph({pk: t.reported for pk, t in tallies.items()}, 0, IntegerField()),
+        )
     statuses = (
         ImplementationStatus.objects.filter(paragraph=OuterRef("pk"), actor__kind__in=REPORTING_KINDS)
         .order_by()
@@ -227,3 +242,9 @@ def with_progress(paragraphs):
         progress=Subquery(statuses.annotate(value=Avg(weight)).values("value")),
         reported=Coalesce(Subquery(statuses.annotate(count=Count("pk")).values("count")), 0),
     )
+
+
+def _by_paragraph(values: dict[int, object], default, field):
+    """An expression giving each paragraph its value, in SQL."""
+    whens = [When(pk=pk, then=Value(value)) for pk, value in values.items() if value != default]
+    return Case(*whens, default=Value(default), output_field=field) if whens else Value(default, output_field=field)

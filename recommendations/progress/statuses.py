@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Q
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from ..models import ActionRecommendation, FollowUpAction, ImplementationStatus, Status
+from ..models import FollowUpAction, ImplementationStatus, Status
 from .freshness import figures_changed
+from .history import link_rows_of, published_links, rebuild_milestones
 
 
 def status_pairs(action: FollowUpAction) -> set[tuple[int, int]]:
@@ -27,7 +27,8 @@ def refresh_implementation_statuses(pairs: Iterable[tuple[int, int]]) -> None:
     actor reports or is a partner in that answer the recommendation, and it holds as of the
     latest date any of those actions gives for that status; the reported status is the same
     over the statuses the actors themselves gave. A pair with neither actions nor an explicit
-    status has no row: no information provided.
+    status has no row: no information provided. The milestones of the actors' pairs with the
+    paragraphs (their statuses on any past date, see `history`) are rebuilt with them.
     """
     pairs = set(pairs)
     if not pairs:
@@ -37,18 +38,8 @@ def refresh_implementation_statuses(pairs: Iterable[tuple[int, int]]) -> None:
     # Per pair, the best (rank, as of) of the validated statuses and of the reported ones.
     validated: dict[tuple[int, int], tuple[int, object]] = {}
     reported: dict[tuple[int, int], tuple[int, object]] = {}
-    links = ActionRecommendation.objects.filter(
-        paragraph_id__in=paragraph_ids, action__state=FollowUpAction.State.PUBLISHED
-    ).filter(Q(action__actor_id__in=actor_ids) | Q(action__partners__in=actor_ids))
-    rows = links.values_list(
-        "paragraph_id",
-        "action__actor_id",
-        "action__partners",
-        "action__status",
-        "action__validated_status",
-        "action__status_as_of",
-    )
-    for paragraph_id, reporter_id, partner_id, status, validated_status, as_of in rows.distinct():
+    rows = link_rows_of(published_links(actor_ids, list(paragraph_ids)))
+    for _, paragraph_id, reporter_id, partner_id, status, validated_status, as_of, _ in rows:
         for actor_id in {reporter_id, partner_id} & actor_ids:
             key = (actor_id, paragraph_id)
             if key not in pairs:
@@ -87,6 +78,7 @@ def refresh_implementation_statuses(pairs: Iterable[tuple[int, int]]) -> None:
         bulk_update_with_history(changed, ImplementationStatus, fields=_DERIVED_FIELDS)
     if emptied:
         ImplementationStatus.objects.filter(pk__in=emptied).delete()
+    rebuild_milestones(actor_ids, paragraph_ids, rows)
     figures_changed()
 
 

@@ -18,6 +18,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 from xml.sax.saxutils import escape  # nosec B406
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
@@ -43,6 +44,7 @@ from ..models import (
     Status,
 )
 from ..progress.freshness import data_version
+from ..progress.history import TODAY, Reading, status_details_on, statuses_on
 from .filters import ParagraphFilter, involving
 
 PARAGRAPH_COLUMNS = [
@@ -208,6 +210,8 @@ def action_rows(actions: QuerySet, request: HttpRequest) -> Iterator[dict]:
 
 def _statuses(filterset: ParagraphFilter, request: HttpRequest) -> Iterator[dict]:
     """Each actor's status on each listed recommendation; a pair without a row has no information."""
+    if not filterset.reading.is_today:
+        return _statuses_on_a_date(filterset, request)
     rows = statuses_of(filterset, _paragraph_ids(filterset)).order_by(
         "paragraph__meeting__code", "paragraph__number", "actor__code"
     )
@@ -239,6 +243,36 @@ def status_rows(statuses: QuerySet, request: HttpRequest) -> Iterator[dict]:
             "as_of": row.as_of,
             "set_by": "secretariat" if row.is_explicit else "actions",
             "source": row.explicit_source,
+            "url": request.build_absolute_uri(paragraph.get_absolute_url()),
+        }
+
+
+def _statuses_on_a_date(filterset: ParagraphFilter, request: HttpRequest) -> Iterator[dict]:
+    """The statuses export on the reading's date: the same rows, from the status milestones."""
+    data = filterset.form.cleaned_data
+    actor = filterset.actors.get(data.get("actor") or "")
+    found = status_details_on(
+        filterset.reading, paragraph_ids=_paragraph_ids(filterset), actor_ids=[actor.pk] if actor else None
+    )
+    paragraphs = Paragraph.objects.select_related("meeting").in_bulk({paragraph_id for _, paragraph_id in found})
+    actors = {actor.pk: actor for actor in filterset.actors.values()}
+    rows = [
+        (paragraphs[paragraph_id], actors[actor_id], row)
+        for (actor_id, paragraph_id), row in found.items()
+        if data.get("status") in (None, "", row.status)
+    ]
+    rows.sort(key=lambda row: (row[0].meeting.code, row[0].number, row[1].code))
+    for paragraph, actor, row in rows:
+        yield {
+            "recommendation": f"{paragraph.meeting.code}/{paragraph.number}",
+            "actor": actor.code,
+            "actor_name": actor.name,
+            "actor_kind": actor.kind,
+            "status": row.status,
+            "status_label": row.status_label,
+            "as_of": row.as_of,
+            "set_by": "secretariat" if row.is_explicit else "actions",
+            "source": "",
             "url": request.build_absolute_uri(paragraph.get_absolute_url()),
         }
 
@@ -481,12 +515,13 @@ def matrix(filterset: ParagraphFilter) -> tuple[list[str], Iterator[dict]]:
         key=lambda actor: actor.code,
     )
     addressed = Paragraph.objects.addressed_pairs(ids, actors)
-    labels = {
-        (actor_id, paragraph_id): Status(status).label
-        for actor_id, paragraph_id, status in ImplementationStatus.objects.filter(paragraph_id__in=ids).values_list(
+    if filterset.reading.is_today:
+        statuses = ImplementationStatus.objects.filter(paragraph_id__in=ids).values_list(
             "actor_id", "paragraph_id", "status"
         )
-    }
+    else:
+        statuses = ((a, p, status) for (a, p), status in statuses_on(filterset.reading, ids).items())
+    labels = {(actor_id, paragraph_id): Status(status).label for actor_id, paragraph_id, status in statuses}
     names = [f"{meeting}/{number}" for _, meeting, number in paragraphs]
 
     def rows() -> Iterator[dict]:
@@ -500,9 +535,12 @@ def matrix(filterset: ParagraphFilter) -> tuple[list[str], Iterator[dict]]:
     return ["actor", "actor_name", "actor_kind", *names], rows()
 
 
-def datapackage(request: HttpRequest, version: DataVersion) -> dict:
+def datapackage(request: HttpRequest, version: DataVersion, reading: Reading = TODAY) -> dict:
     """The CSV exports as a Frictionless Data Package: one resource per dataset, each with its
     Table Schema, keys and the joins between them, at the data's current version.
+
+    On a past date the statuses resource is the statuses export on that date and reading, and
+    the package says so in its name, title and `asOf`; the other resources are today's.
 
     The data the site produces carries the licence the secretariat sets; the paragraphs' text is
     quoted from the outcome documents, so that resource names them as its sources instead.
@@ -521,7 +559,8 @@ def datapackage(request: HttpRequest, version: DataVersion) -> dict:
             "name": dataset.name,
             "title": dataset.title,
             "description": dataset.description,
-            "path": request.build_absolute_uri(reverse("recommendations:export", args=[dataset.name, "csv"])),
+            "path": request.build_absolute_uri(reverse("recommendations:export", args=[dataset.name, "csv"]))
+            + (f"?{urlencode(reading.params)}" if dataset.name == "statuses" and reading.params else ""),
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8-sig",
@@ -534,9 +573,19 @@ def datapackage(request: HttpRequest, version: DataVersion) -> dict:
             )
             resource["sources"] = documents
         resources.append(resource)
+    dated = {}
+    if not reading.is_today:
+        dated = {
+            "asOf": {"date": reading.as_of.isoformat(), "reading": "record" if reading.record else "known now"},
+            "description": f"The statuses are {reading.label}; the recommendations, actors, addressees and "
+            "actions are today's.",
+        }
     return {
-        "name": "apc-tracker",
-        "title": "APC Tracker: recommendations, follow-up actions and implementation statuses",
+        "name": "-".join(filter(None, ["apc-tracker", reading.slug])),
+        "title": " ".join(
+            filter(None, ["APC Tracker: recommendations, follow-up actions and implementation statuses", reading.label])
+        ),
+        **dated,
         "homepage": request.build_absolute_uri(reverse("recommendations:about")),
         "version": version.label,
         "created": version.changed_at.isoformat(),
@@ -724,7 +773,7 @@ def respond(dataset_name: str, fmt: str, filterset: ParagraphFilter, request: Ht
     dataset = DATASETS[dataset_name]
     columns = list(dataset.columns)
     rows = dataset.rows(filterset, request)
-    filename = _filename(dataset.name, fmt)
+    filename = _filename(dataset.name, fmt, filterset.reading)
     if fmt == "json":
         response = StreamingHttpResponse(json_chunks(rows), content_type="application/json; charset=utf-8")
     elif fmt == "csv":
@@ -746,13 +795,15 @@ def respond_matrix(fmt: str, filterset: ParagraphFilter, request: HttpRequest) -
         response = StreamingHttpResponse(
             xlsx_chunks(MATRIX_TITLE, columns, rows, _cut_note("matrix", request)), content_type=XLSX_TYPE
         )
-    response["Content-Disposition"] = f'attachment; filename="{_filename("matrix", fmt)}"'
+    response["Content-Disposition"] = f'attachment; filename="{_filename("matrix", fmt, filterset.reading)}"'
     return response
 
 
-def _filename(name: str, fmt: str) -> str:
+def _filename(name: str, fmt: str, reading: Reading = TODAY) -> str:
+    """`apc-tracker-statuses-2026-12-01.csv`, on a past date with the reading after the name:
+    `apc-tracker-statuses-as-of-2006-09-14-record-2026-12-01.csv`."""
     stamp = datetime.date.today().isoformat()  # noqa: DTZ011 - the file name's date is the server's
-    return f"apc-tracker-{name}-{stamp}.{fmt}"
+    return "-".join(filter(None, ["apc-tracker", name, reading.slug, stamp])) + f".{fmt}"
 
 
 def _cut_note(name: str, request: HttpRequest) -> str:

@@ -24,6 +24,7 @@ from ..models import (
     Paragraph,
     Status,
 )
+from ..progress.history import TODAY, Reading, statuses_on
 
 SEARCH_MAX_LENGTH = 200
 # Characters that PostgreSQL's parser reads as joining two words into one compound or phrase
@@ -123,8 +124,12 @@ class ParagraphFilter(django_filters.FilterSet):
         model = Paragraph
         fields: list[str] = []
 
-    def __init__(self, data=None, *args, meetings: list[Meeting], actors: list[Actor], **kwargs):
+    def __init__(
+        self, data=None, *args, meetings: list[Meeting], actors: list[Actor], reading: Reading = TODAY, **kwargs
+    ):
         super().__init__(data, *args, **kwargs)
+        # The date the statuses are read on; the actors and addressees are today's.
+        self.reading = reading
         themes = [theme for meeting in meetings for theme in meeting.theme_list]
         fields = self.form.fields
         # Each field's empty_label adds its "Any …" choice in front of these.
@@ -246,14 +251,27 @@ class ParagraphFilter(django_filters.FilterSet):
 
     def reported_by(self, queryset: QuerySet, name: str, code: str) -> QuerySet:
         """Recommendations the actor has a status on (its own or from actions it takes part in)."""
+        if not self.reading.is_today:
+            return queryset.filter(pk__in=self._having_status(code))
         return queryset.filter(Exists(ImplementationStatus.objects.filter(paragraph=OuterRef("pk"), actor__code=code)))
 
     def with_status(self, queryset: QuerySet, name: str, status: str) -> QuerySet:
         """Recommendations on which some actor (the chosen reporting actor, if any) has the status."""
+        if not self.reading.is_today:
+            return queryset.filter(pk__in=self._having_status(self.form.cleaned_data.get("actor"), status))
         statuses = ImplementationStatus.objects.filter(paragraph=OuterRef("pk"), status=status)
         if code := self.form.cleaned_data.get("actor"):
             statuses = statuses.filter(actor__code=code)
         return queryset.filter(Exists(statuses))
+
+    def _having_status(self, code: str | None, status: str | None = None) -> set[int]:
+        """The paragraphs on which the actor (any, without a code) has the status (any, without one) on the date."""
+        actor_id = self.actors[code].pk if code else None
+        return {
+            paragraph_id
+            for (actor, paragraph_id), value in statuses_on(self.reading, None).items()
+            if actor_id in (None, actor) and status in (None, value)
+        }
 
     def tracked_or_context(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(is_tracked=value == "yes")

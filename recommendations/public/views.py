@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import datetime
+import functools
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.db.models import Max, Min, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_safe
 
-from ..models import ActionPartner, Actor, FollowUpAction, ImplementationStatus, Meeting, Paragraph, Status
-from ..progress import figures
+from ..models import ActionPartner, Actor, FollowUpAction, ImplementationStatus, Meeting, Paragraph, Status, Theme
+from ..progress import changes, figures, history
 from ..progress.freshness import figures_generation
-from . import exports, paging
+from ..progress.history import TODAY, WORKSHOP, BadReading, Reading, parse_reading, quick_choices, status_details_on
+from . import charts, exports, paging
 from .filters import MatrixFilter, ParagraphFilter
 
 LIST_PAGE_SIZE = 20
@@ -52,16 +60,88 @@ def _action_page(request: HttpRequest, *querysets: QuerySet) -> dict:
     return {"actions": page}
 
 
+def _progress_chart(reading: Reading, *, name: str, about: str, **scope) -> SafeString:
+    """The chart of statuses by month over `scope` (see `history.monthly_statuses`), in the reading, its date marked."""
+    months = history.monthly_statuses(reading, **scope)
+    day = reading.as_of
+    markers = [charts.Marker(day, f"As of {day.day} {day:%B %Y}")] if day else []
+    return charts.status_chart([(month.end, month.counts) for month in months], name=name, about=about, markers=markers)
+
+
+# Parameters of the address that the date picker leaves to the page's own links and forms.
+_READING_PARAMS = ("as_of", "record", "page")
+
+
+def reads_a_date(view):
+    """The view takes `?as_of=YYYY-MM-DD&record=1` as its `reading`; a date that cannot be read is a 400 saying why."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            reading = parse_reading(request.GET)
+        except BadReading as error:
+            if "fmt" in kwargs:
+                return exports.bad_request(kwargs["fmt"], str(error))
+            return render(request, "400.html", {"reason": str(error)}, status=400)
+        return view(request, *args, reading=reading, **kwargs)
+
+    return wrapped
+
+
+def date_picker(request: HttpRequest, reading: Reading) -> dict:
+    """What the date picker shows: the reading, the page's other parameters to keep, and the quick choices;
+    with `reading_query`, the reading as a query string for the page's links to exports."""
+    kept = [(name, value) for name, value in request.GET.items() if name not in _READING_PARAMS]
+    record = [("record", "1")] if reading.record else []
+
+    def address(day: datetime.date | None) -> str:
+        params = kept + ([("as_of", day.isoformat()), *record] if day else [])
+        return "?" + urlencode(params)
+
+    return {
+        "reading": reading,
+        "reading_query": urlencode(reading.params),
+        "picker": {
+            "kept": kept,
+            "first": WORKSHOP.isoformat(),
+            "last": timezone.now().date().isoformat(),
+            "choices": [(label, day, address(day)) for label, day in quick_choices()],
+            "today": address(None),
+        },
+    }
+
+
+def _render(request: HttpRequest, template: str, context: dict, reading: Reading) -> HttpResponse:
+    return render(request, template, {**context, **date_picker(request, reading)})
+
+
 @require_safe
-def home(request: HttpRequest) -> HttpResponse:
-    # The page body is cached until the figures change (see freshness); these are only
-    # computed when it has to be rendered again.
-    dashboard = SimpleLazyObject(figures.dashboard)
-    latest = SimpleLazyObject(
-        lambda: list(_published_actions().prefetch_related(_answered()).order_by("-published_at", "-pk")[:8])
+@reads_a_date
+def home(request: HttpRequest, reading: Reading) -> HttpResponse:
+    # The page body is cached until the figures change (see freshness), for each reading; these
+    # are only computed when it has to be rendered again.
+    dashboard = SimpleLazyObject(lambda: figures.dashboard(reading))
+    latest = SimpleLazyObject(lambda: list(_latest(reading).prefetch_related(_answered())[:8]))
+    chart = SimpleLazyObject(
+        lambda: _progress_chart(reading, name="chart-all", about="all actors", actor_kinds=figures.REPORTING_KINDS)
     )
-    context = {"figures": dashboard, "latest": latest, "statuses": list(Status), "generation": figures_generation()}
-    return render(request, "public/home.html", context)
+    context = {
+        "figures": dashboard,
+        "latest": latest,
+        "statuses": list(Status),
+        "generation": figures_generation(request),
+        "chart": chart,
+    }
+    return _render(request, "public/home.html", context, reading)
+
+
+def _latest(reading: Reading) -> QuerySet:
+    """The latest published actions, on a past date those published by the end of that day (UTC)."""
+    actions = _published_actions().order_by("-published_at", "-pk")
+    if reading.is_today:
+        return actions
+    end = datetime.datetime.combine(reading.as_of + datetime.timedelta(days=1), datetime.time(), tzinfo=datetime.UTC)
+    return actions.filter(published_at__lt=end)
 
 
 @require_safe
@@ -86,35 +166,34 @@ def _rate(rate: str) -> str:
 
 
 @require_safe
-def recommendation_list(request: HttpRequest) -> HttpResponse:
-    filterset = _filtered_paragraphs(request)
+@reads_a_date
+def recommendation_list(request: HttpRequest, reading: Reading) -> HttpResponse:
+    filterset = _filtered_paragraphs(request, reading=reading)
     page = paging.page_of(
         filterset.qs,
         LIST_PAGE_SIZE,
         paging.requested_page(request),
         missing="There is no such page of recommendations.",
     )
-    tallies = figures.regional_tallies([paragraph.pk for paragraph in page], list(filterset.actors.values()))
+    tallies = figures.regional_tallies([paragraph.pk for paragraph in page], list(filterset.actors.values()), reading)
     matches = filterset.matching_actions(page.object_list)
     rows = [(paragraph, tallies[paragraph.pk], matches.get(paragraph.pk)) for paragraph in page]
-    return render(request, "public/recommendation_list.html", {"filterset": filterset, "page": page, "rows": rows})
+    context = {"filterset": filterset, "page": page, "rows": rows}
+    return _render(request, "public/recommendation_list.html", context, reading)
 
 
 @require_safe
-def paragraph_detail(request: HttpRequest, code: str, number: int) -> HttpResponse:
+@reads_a_date
+def paragraph_detail(request: HttpRequest, code: str, number: int, reading: Reading) -> HttpResponse:
     paragraph = get_object_or_404(
         Paragraph.objects.select_related("meeting", "theme"), meeting__code=code, number=number
     )
     neighbours = Paragraph.objects.filter(meeting=paragraph.meeting_id).aggregate(
         previous=Max("number", filter=Q(number__lt=number)), next=Min("number", filter=Q(number__gt=number))
     )
-    statuses = list(
-        ImplementationStatus.objects.filter(paragraph=paragraph)
-        .select_related("actor")
-        .order_by("actor__kind", "actor__short_name")
-    )
+    statuses = _statuses_of(paragraph, reading)
     actors = list(figures.reporting_actors())
-    cells = figures.cells([paragraph.pk], actors)
+    cells = figures.cells([paragraph.pk], actors, reading)
     context = {
         "paragraph": paragraph,
         "neighbours": neighbours,
@@ -122,9 +201,30 @@ def paragraph_detail(request: HttpRequest, code: str, number: int) -> HttpRespon
         "statuses": statuses,
         "tally": figures.tally(cells.values()),
         "silent_addressees": [actor for actor in actors if cells.get((actor.pk, paragraph.pk)) == ""],
+        "chart": _progress_chart(
+            reading,
+            name="chart-paragraph",
+            about=f"the actors on paragraph {paragraph.number}",
+            paragraph_ids=[paragraph.pk],
+            actor_kinds=figures.REPORTING_KINDS,
+        )
+        if paragraph.is_tracked
+        else None,
         **_action_page(request, _published_actions().filter(recommendations=paragraph)),
     }
-    return render(request, "public/paragraph.html", context)
+    return _render(request, "public/paragraph.html", context, reading)
+
+
+def _statuses_of(paragraph: Paragraph, reading: Reading) -> list:
+    """Each actor's status on the paragraph, with its actor, by kind and name: today's rows, or on a past date."""
+    if reading.is_today:
+        rows = ImplementationStatus.objects.filter(paragraph=paragraph).select_related("actor")
+        return list(rows.order_by("actor__kind", "actor__short_name"))
+    found = status_details_on(reading, paragraph_ids=[paragraph.pk])
+    actors = Actor.objects.in_bulk({actor_id for actor_id, _ in found})
+    for (actor_id, _), row in found.items():
+        row.actor = actors[actor_id]
+    return sorted(found.values(), key=lambda row: (row.actor.kind, row.actor.short_name))
 
 
 @require_safe
@@ -136,7 +236,8 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def actor_detail(request: HttpRequest, code: str) -> HttpResponse:
+@reads_a_date
+def actor_detail(request: HttpRequest, code: str, reading: Reading) -> HttpResponse:
     actor = get_object_or_404(Actor, code=code.upper())
     if actor.is_group:
         return _group_detail(request, actor)
@@ -146,20 +247,26 @@ def actor_detail(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("meeting", "theme")
         .order_by("meeting", "number")
     )
-    own = {row.paragraph_id: row for row in ImplementationStatus.objects.filter(actor=actor)}
-    found = figures.actor_figures(actor, recommendations)
+    if reading.is_today:
+        own = {row.paragraph_id: row for row in ImplementationStatus.objects.filter(actor=actor)}
+    else:
+        own = {paragraph_id: row for (_, paragraph_id), row in status_details_on(reading, actor_ids=[actor.pk]).items()}
+    found = figures.actor_figures(actor, recommendations, reading)
     context = {
         "actor": actor,
         "rows": [(paragraph, own.get(paragraph.pk)) for paragraph in recommendations],
         "tally": found.own,
         "region": found.kind,
+        "chart": _progress_chart(
+            reading, name="chart-actor", about=f"{actor.short_name} on the recommendations", actor_ids=[actor.pk]
+        ),
         **_action_page(
             request,
             _published_actions().filter(actor=actor),
             _published_actions().filter(pk__in=ActionPartner.objects.filter(actor=actor).values("action_id")),
         ),
     }
-    return render(request, "public/actor.html", context)
+    return _render(request, "public/actor.html", context, reading)
 
 
 def _group_detail(request: HttpRequest, group: Actor) -> HttpResponse:
@@ -175,51 +282,132 @@ def _group_detail(request: HttpRequest, group: Actor) -> HttpResponse:
 
 
 @require_safe
-def document(request: HttpRequest, code: str) -> HttpResponse:
+@reads_a_date
+def document(request: HttpRequest, code: str, reading: Reading) -> HttpResponse:
     meeting = get_object_or_404(Meeting, code=code)
     paragraphs = list(meeting.paragraphs.select_related("theme").order_by("number"))
-    tallies = figures.regional_tallies([paragraph.pk for paragraph in paragraphs if paragraph.is_tracked])
+    tallies = figures.regional_tallies(
+        [paragraph.pk for paragraph in paragraphs if paragraph.is_tracked], reading=reading
+    )
     rows, theme = [], None
     for paragraph in paragraphs:
         heading = paragraph.theme if paragraph.theme_id and paragraph.theme != theme else None
         theme = paragraph.theme or theme
         rows.append((heading, paragraph, tallies.get(paragraph.pk)))
-    return render(request, "public/document.html", {"meeting": meeting, "rows": rows})
+    return _render(request, "public/document.html", {"meeting": meeting, "rows": rows}, reading)
 
 
-def _filtered_paragraphs(request: HttpRequest, filters: type[ParagraphFilter] = ParagraphFilter) -> ParagraphFilter:
-    """The list's filters over the paragraphs, with their choices in two queries."""
+def _filtered_paragraphs(
+    request: HttpRequest, filters: type[ParagraphFilter] = ParagraphFilter, reading: Reading = TODAY
+) -> ParagraphFilter:
+    """The list's filters over the paragraphs, with their choices in two queries, the statuses on the reading's date."""
     return filters(
         request.GET,
-        queryset=figures.with_progress(Paragraph.objects.select_related("meeting", "theme")),
+        queryset=figures.with_progress(Paragraph.objects.select_related("meeting", "theme"), reading),
         meetings=Meeting.objects.with_themes(),
         actors=list(Actor.objects.order_by("kind", "short_name")),
+        reading=reading,
     )
 
 
 @require_safe
-def export(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
+@reads_a_date
+def export(request: HttpRequest, dataset: str, fmt: str, reading: Reading) -> HttpResponse:
     if dataset not in exports.DATASETS or fmt not in exports.FORMATS:
         raise Http404("No such export.")
-    filterset = _filtered_paragraphs(request)
+    # Only the statuses change with the date; the other datasets are today's.
+    filterset = _filtered_paragraphs(request, reading=reading if dataset == "statuses" else TODAY)
     if not filterset.is_valid():
         return exports.bad_request(fmt, " ".join(filterset.messages))
     return exports.conditional(request, lambda version: exports.respond(dataset, fmt, filterset, request))
 
 
 @require_safe
-def matrix_export(request: HttpRequest, fmt: str) -> HttpResponse:
+@reads_a_date
+def matrix_export(request: HttpRequest, fmt: str, reading: Reading) -> HttpResponse:
     """The status matrix in wide form: an actor a row, a tracked recommendation a column."""
     if fmt not in exports.MATRIX_FORMATS:
         raise Http404("The wide matrix is exported as CSV or Excel; the statuses export has it as JSON.")
-    filterset = _filtered_paragraphs(request, MatrixFilter)
+    filterset = _filtered_paragraphs(request, MatrixFilter, reading)
     if not filterset.is_valid():
         return exports.bad_request(fmt, " ".join(filterset.messages))
     return exports.conditional(request, lambda version: exports.respond_matrix(fmt, filterset, request))
 
 
 @require_safe
-def datapackage(request: HttpRequest) -> HttpResponse:
+@reads_a_date
+def datapackage(request: HttpRequest, reading: Reading) -> HttpResponse:
     return exports.conditional(
-        request, lambda version: JsonResponse(exports.datapackage(request, version), json_dumps_params={"indent": 2})
+        request,
+        lambda version: JsonResponse(exports.datapackage(request, version, reading), json_dumps_params={"indent": 2}),
     )
+
+
+@require_safe
+@reads_a_date
+def theme_detail(request: HttpRequest, code: str, position: int, reading: Reading) -> HttpResponse:
+    """A theme of an outcome document: its recommendations with their regional status, and their progress over time."""
+    theme = get_object_or_404(Theme.objects.select_related("meeting"), meeting__code=code, position=position)
+    paragraphs = list(theme.paragraphs.select_related("meeting").order_by("number"))
+    tracked = [paragraph.pk for paragraph in paragraphs if paragraph.is_tracked]
+    tallies = figures.regional_tallies(tracked, reading=reading)
+    context = {
+        "theme": theme,
+        "rows": [(paragraph, tallies.get(paragraph.pk)) for paragraph in paragraphs],
+        "chart": _progress_chart(
+            reading,
+            name="chart-theme",
+            about=f"the actors on the recommendations of theme {theme}",
+            paragraph_ids=tracked,
+            actor_kinds=figures.REPORTING_KINDS,
+        ),
+    }
+    return _render(request, "public/theme.html", context, reading)
+
+
+CHANGES_PAGE_SIZE = 50
+# What the page shows without ?since=: the changes of the last thirty days.
+CHANGES_DEFAULT_DAYS = 30
+
+
+def _since(request: HttpRequest) -> datetime.date:
+    """The ?since= date, from the workshop to today; 400 with the reason for any other value."""
+    today = timezone.now().date()
+    raw = request.GET.get("since", "").strip()
+    if not raw:
+        return max(history.WORKSHOP, today - datetime.timedelta(days=CHANGES_DEFAULT_DAYS))
+    try:
+        day = datetime.date.fromisoformat(raw) if len(raw) == len("2006-09-14") else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise BadRequest(f"since={raw[:20]!r} is not a date: give it as YYYY-MM-DD, e.g. since=2026-01-01.")
+    if not history.WORKSHOP <= day <= today:
+        raise BadRequest(f"since={raw} is not between the workshop (26 April 2006) and today ({today.isoformat()}).")
+    return day
+
+
+@require_safe
+def what_changed(request: HttpRequest) -> HttpResponse:
+    """Each status change on the public record since a date, newest first, a page at a time."""
+    since = _since(request)
+    page = paging.page_of(
+        changes.status_changes(since),
+        CHANGES_PAGE_SIZE,
+        paging.requested_page(request),
+        missing="There is no such page of changes.",
+    )
+    changes.load(page.object_list)
+    today = timezone.now().date()
+    choices = [
+        (label, day)
+        for label, day in [
+            ("A week ago", today - datetime.timedelta(days=7)),
+            ("A month ago", today - datetime.timedelta(days=30)),
+            ("A year ago", today - datetime.timedelta(days=365)),
+            ("The High-level Dialogue", history.DIALOGUE),
+        ]
+        if day >= history.WORKSHOP
+    ]
+    context = {"since": since, "today": today, "page": page, "choices": choices}
+    return render(request, "public/changes.html", context)

@@ -23,8 +23,10 @@ from recommendations.models import (
     Paragraph,
     Participation,
     Status,
+    StatusMilestone,
     Theme,
 )
+from recommendations.progress.history import recount_milestones, stored_milestones
 from recommendations.progress.statuses import refresh_implementation_statuses, status_pairs
 from recommendations.reporting import workflow
 from tests.conftest import PASSWORD, sign_in_with_second_factor
@@ -849,3 +851,43 @@ def test_staff_without_their_second_factor_are_sent_to_sign_in_and_change_nothin
         assert response.status_code == 302, (url, data)
         assert response["Location"].startswith(f"{reverse('admin:login')}?next="), (url, data)
     assert snapshot() == before
+
+
+# Every write in the admin keeps the status milestones as a recount gives them
+
+
+def assert_milestones_recount():
+    assert stored_milestones() == recount_milestones()
+
+
+def test_a_correction_in_the_admin_keeps_the_milestones(admin_client, action):
+    url = admin_url("followupaction", "change", action.pk)
+    data = {**form_data(admin_client.get(url)), "status": "completed", "status_as_of": "2006-08-01"}
+    data["correction_reason"] = "The Royal Gazette of 1 August 2006 announces the amended act."
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, form_errors(response)
+    assert StatusMilestone.objects.filter(status="completed", basis="validated").count() == 2
+    assert_milestones_recount()
+
+
+def test_approving_and_deleting_in_the_admin_keep_the_milestones(admin_client, submitted, action):
+    response = admin_client.post(admin_url("followupaction", "changelist"), select("approve_selected", submitted))
+    assert response.status_code == 302
+    assert StatusMilestone.objects.filter(status="planned").exists()
+    assert_milestones_recount()
+    response = admin_client.post(admin_url("followupaction", "delete", action.pk), {"post": "yes"})
+    assert response.status_code == 302
+    assert_milestones_recount()
+
+
+@pytest.mark.parametrize("explicit", ["completed", ""])
+def test_an_explicit_status_set_in_the_admin_keeps_the_milestones(admin_client, action, explicit):
+    row = ImplementationStatus.objects.get(actor__code="THA")
+    url = admin_url("implementationstatus", "change", row.pk)
+    data = {**form_data(admin_client.get(url)), "explicit_status": explicit, "explicit_as_of": "2006-09-01"}
+    if not explicit:
+        data.pop("explicit_as_of")
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, form_errors(response)
+    assert StatusMilestone.objects.filter(basis="explicit").count() == (1 if explicit else 0)
+    assert_milestones_recount()

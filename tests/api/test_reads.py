@@ -39,6 +39,12 @@ def test_an_api_item_is_the_export_row_with_the_same_identifier(client, follow_u
             assert as_exported(value) == exported[identifier][name], (identifier, name)
 
 
+def test_the_statuses_are_todays_whatever_date_is_asked(client, follow_up):
+    today = every_item(client, "/api/v1/statuses/")
+    assert every_item(client, "/api/v1/statuses/?as_of=2006-05-01&record=1") == today
+    assert every_item(client, "/api/v1/statuses/?as_of=not-a-date") == today
+
+
 def test_drafts_never_reach_the_api(client, follow_up):
     titles = {item["title"] for item in every_item(client, "/api/v1/actions/")}
     assert "Secret draft about smuggling" not in titles

@@ -8,7 +8,8 @@ from django.utils import timezone
 from knox.models import AuthToken
 
 from recommendations.api.tokens import create_token
-from recommendations.models import ActionState, FocalPoint, FollowUpAction
+from recommendations.models import ActionState, FocalPoint, FollowUpAction, StatusMilestone
+from recommendations.progress.history import recount_milestones, stored_milestones
 from recommendations.reporting import workflow
 
 pytestmark = pytest.mark.usefixtures("unthrottled")
@@ -75,6 +76,19 @@ def test_a_focal_point_logs_edits_links_and_submits_a_draft_with_a_token(client,
     assert action.state == ActionState.SUBMITTED and action.submitted_by.username == "somchai"
     assert action.published_at is None
     assert call(client, "get", url, thai_token).json()["state"] == "submitted"
+
+
+def test_an_action_reported_with_a_token_and_approved_keeps_the_status_milestones_right(
+    client, thai_token, workshop, secretariat
+):
+    number = call(client, "post", "/api/v1/my/actions/", thai_token, DRAFT).json()["number"]
+    submitted = call(client, "post", f"/api/v1/my/actions/{number}/submit/", thai_token, {"version": 1})
+    assert submitted.status_code == 200, submitted.content
+    workflow.approve(action=FollowUpAction.objects.get(pk=number), user=secretariat)
+    assert StatusMilestone.objects.filter(action_id=number).exists()
+    assert stored_milestones() == recount_milestones()
+    statuses = client.get("/api/v1/statuses/?actor=AUS").json()["results"]
+    assert [(row["recommendation"], row["status"]) for row in statuses] == [("bangkok-2006/12", "completed")]
 
 
 def test_the_action_forms_rules_apply(client, thai_token, workshop):

@@ -86,6 +86,13 @@ def page(browser, live_server):
 
 
 @pytest.fixture
+def site(request, page):
+    """The browser's page on a site with the published follow-up of `follow_up`, which the test's module imports."""
+    request.getfixturevalue("follow_up")
+    return page
+
+
+@pytest.fixture
 def live_workshop(transactional_db):
     """The workshop data, for tests whose server runs in another thread."""
     call_command("load_workshop", verbosity=0)

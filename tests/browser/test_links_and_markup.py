@@ -29,7 +29,8 @@ from .conftest import session_cookie
 VNU_JAR = Path(settings.BASE_DIR) / ".venv" / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 PAGES_READ_PER_KIND = 3
 # Pages of a kind the crawl might not read: a group's page, filtered lists (one with a filter
-# the list ignores) and pages showing the actions published through the workflow.
+# the list ignores), pages showing the actions published through the workflow, every status
+# change, and a chart marking the date its page is read as of.
 STARTS = [
     "/",
     "/actors/ALL-STATES/",
@@ -39,6 +40,11 @@ STARTS = [
     "/recommendations/?theme=2&status=completed&sort=-progress",
     "/recommendations/?addressee=ALL-STATES&actor=THA&tracked=yes",
     "/recommendations/?status=finished",
+    "/changes/?since=2006-04-26",
+    "/actors/THA/?as_of=2006-09-14&record=1",
+    "/?as_of=2006-09-14&record=1",
+    "/recommendations/?as_of=2006-09-14&status=completed",
+    "/actors/THA/?as_of=2006-09-14",
 ]
 
 

@@ -3,8 +3,6 @@
 import csv
 import io
 
-import pytest
-
 from recommendations.models import Theme
 from tests.public.conftest import follow_up  # noqa: F401 - the published follow-up the pages show
 
@@ -22,13 +20,6 @@ PAGES = [
     "/about/",
     "/actors/NOWHERE/",
 ]
-
-
-@pytest.fixture
-def site(request, page):
-    """The browser's page on a site with the published follow-up of `follow_up`."""
-    request.getfixturevalue("follow_up")
-    return page
 
 
 def test_every_public_page_has_no_accessibility_violations(site):

@@ -10,8 +10,9 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from recommendations.models import Actor, DataVersion, FollowUpAction, Paragraph
+from recommendations.models import Actor, DataVersion, FollowUpAction, Paragraph, StatusMilestone
 from recommendations.progress.freshness import figures_generation
+from recommendations.progress.history import recount_milestones, stored_milestones
 from recommendations.progress.statuses import refresh_implementation_statuses, status_pairs
 
 
@@ -121,3 +122,14 @@ def test_a_restore_makes_the_cached_public_figures_stale(populated, tmp_path):
     before = figures_generation()
     call_command("restore", str(next(tmp_path.glob("apc-tracker-*.tar.gz"))), "--noinput", stdout=io.StringIO())
     assert figures_generation() != before
+
+
+def test_a_restore_brings_back_the_status_milestones_as_a_recount_gives_them(populated, media, tmp_path):
+    call_command("backup", "--output", str(tmp_path), stdout=io.StringIO())
+    archive = next(tmp_path.glob("apc-tracker-*.tar.gz"))
+    before = recount_milestones()
+    FollowUpAction.objects.all().delete()
+    StatusMilestone.objects.all().delete()
+    call_command("restore", str(archive), "--noinput", stdout=io.StringIO())
+    assert stored_milestones() == recount_milestones() == before
+    assert before

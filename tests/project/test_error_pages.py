@@ -22,6 +22,7 @@ def suspicious(request):
 urlpatterns = [path("fail/", fail), path("forbid/", forbid), path("suspicious/", suspicious), *project_urls]
 handler403 = "security.audit.permission_denied"
 handler404 = "apc_tracker.errors.page_not_found"
+handler500 = "apc_tracker.errors.server_error"
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,8 @@ import pytest
 
 from tests.conftest import skip_or_fail
 
+from .conftest import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = Path(sys.executable)
 
@@ -31,7 +33,7 @@ def production_env(**extra: str) -> dict[str, str]:
 def test_the_health_check_answers_ok_when_the_database_answers(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "up"}
+    assert response.json() == {"status": "ok", "database": "up", "cache": "local"}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -49,14 +51,8 @@ def test_the_health_check_answers_503_when_the_database_is_down():
         text=True,
         timeout=60,
     )
-    assert result.stdout.strip() == '503 {"status": "unavailable", "database": "down"}', result.stderr
+    assert result.stdout.strip() == '503 {"status": "unavailable", "database": "down", "cache": "local"}', result.stderr
     assert "password" not in result.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_gunicorn_serves_the_app_with_the_production_config(tmp_path):
@@ -81,7 +77,7 @@ def test_gunicorn_serves_the_app_with_the_production_config(tmp_path):
                     break
             except OSError:
                 time.sleep(0.1)
-        assert body == {"status": "ok", "database": "up"}
+        assert body == {"status": "ok", "database": "up", "cache": "local"}
     finally:
         server.terminate()
         log = server.communicate(timeout=30)[0]

@@ -21,15 +21,11 @@ from recommendations.models import Actor, EvidenceFile, Paragraph
 from recommendations.reporting import workflow
 from tests.conftest import PASSWORD, action_form, multipart, one_time_code, skip_or_fail
 
+from .conftest import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)
 REDIS_URL = "redis://127.0.0.1:6379/14"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Browser:
@@ -69,13 +65,18 @@ def shared_media(tmp_path) -> Path:
 
 
 @pytest.fixture
-def two_servers(shared_media):
+def two_servers(request, shared_media):
+    """Two servers sharing the Redis on 6379, or (given "" as its parameter) each with its own memory cache."""
+    redis_url = getattr(request, "param", REDIS_URL)
     if connection.vendor != "postgresql":
         pytest.skip("several app servers share a PostgreSQL database")
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-    except OSError:
-        skip_or_fail("no Redis on 127.0.0.1:6379")
+    if redis_url:
+        try:
+            socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+        except OSError:
+            skip_or_fail("no Redis on 127.0.0.1:6379")
+        # The cache outlives test databases: start from an empty one, as a new deployment does.
+        redis.Redis.from_url(redis_url).flushdb()
     database = connection.settings_dict
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     environment.update(
@@ -83,12 +84,10 @@ def two_servers(shared_media):
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         DJANGO_SECURE_SSL_REDIRECT="0",
         DATABASE_URL=f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-        REDIS_URL=REDIS_URL,
+        REDIS_URL=redis_url,
         DJANGO_MEDIA_ROOT=str(shared_media),
         GUNICORN_WORKERS="1",
     )
-    # The cache outlives test databases: start from an empty one, as a new deployment does.
-    redis.Redis.from_url(REDIS_URL).flushdb()
     ports, servers = [free_port(), free_port()], []
     for port in ports:
         servers.append(
@@ -140,6 +139,7 @@ def test_a_session_opened_through_one_server_is_valid_through_the_other(two_serv
     assert "Outcome documents, actors and follow-up" in page
 
 
+@pytest.mark.parametrize("two_servers", [REDIS_URL, ""], ids=["shared Redis", "each its own memory"], indirect=True)
 def test_a_publication_through_one_server_refreshes_the_cached_dashboard_of_the_other(
     two_servers, secretariat, thai_focal_point
 ):

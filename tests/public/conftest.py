@@ -71,8 +71,8 @@ def follow_up(workshop, thailand, australia):
     return {"mou": mou, "plan": plan, "survey": survey, "draft": draft}
 
 
-def add_actions(count: int, actor: Actor, numbers: list[int]) -> None:
-    """`count` more published actions, created in bulk as a large data set would be."""
+def add_actions(count: int, actor: Actor, numbers: list[int], *, partner: Actor | None = None) -> None:
+    """`count` more published actions, created in bulk as a large data set would be, each joined by `partner`."""
     now = timezone.now()
     actions = FollowUpAction.objects.bulk_create(
         FollowUpAction(
@@ -91,4 +91,8 @@ def add_actions(count: int, actor: Actor, numbers: list[int]) -> None:
         for action in actions
         for paragraph in paragraphs
     )
+    if partner is not None:
+        FollowUpAction.partners.through.objects.bulk_create(
+            FollowUpAction.partners.through(action=action, actor=partner) for action in actions
+        )
     refresh_implementation_statuses({(actor.pk, paragraph.pk) for paragraph in paragraphs})

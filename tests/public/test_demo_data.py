@@ -1,9 +1,21 @@
 """Demo data: realistic, labelled, kept apart from the workshop data and removable with one command."""
 
+import datetime
+import itertools
+from collections import defaultdict
+
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F
 
-from recommendations.models import Actor, FollowUpAction, ImplementationStatus, Status
+from recommendations.models import Actor, FollowUpAction, ImplementationStatus, Paragraph, Status, StatusMilestone
+from recommendations.progress.history import (
+    Reading,
+    monthly_statuses,
+    recount_milestones,
+    statuses_on,
+    stored_milestones,
+)
 from recommendations.progress.statuses import refresh_implementation_statuses
 
 from .conftest import make_action
@@ -70,3 +82,39 @@ def test_removing_demo_data_leaves_the_workshop_and_real_follow_up_as_they_were(
 def test_the_command_refuses_nonsense(db):
     with pytest.raises(CommandError, match="load the workshop first"):
         call_command("generate_demo_data", verbosity=0)
+
+
+def test_demo_milestones_are_those_a_recount_gives(workshop, thailand):
+    make_action(thailand, [12], Status.COMPLETED)
+    call_command("generate_demo_data", "--actors", "4", "--actions", "300", verbosity=0)
+    assert stored_milestones() == recount_milestones()
+    call_command("generate_demo_data", "--remove", verbosity=0)
+    assert stored_milestones() == recount_milestones()
+    assert not StatusMilestone.objects.filter(actor__is_demo=True).exists()
+
+
+def test_demo_statuses_move_over_the_years_and_read_differently_on_a_past_date(workshop):
+    call_command("generate_demo_data", "--actors", "6", "--actions", "600", verbosity=0)
+    versions = defaultdict(list)
+    for action_id, status, as_of, published in FollowUpAction.history.filter(is_demo=True).values_list(
+        "id", "status", "status_as_of", "history_date"
+    ):
+        versions[action_id].append((published, status, as_of))
+    assert len(versions) > 100
+    moved = [sorted(v) for v in versions.values() if len({status for _, status, _ in v}) > 1]
+    assert moved
+    assert all(Status(a[1]).rank <= Status(b[1]).rank and a[2] < b[2] for v in moved for a, b in itertools.pairwise(v))
+    assert any((v[-1][2] - v[0][2]).days > 365 for v in moved)
+    late = FollowUpAction.objects.filter(is_demo=True, published_at__gt=F("status_as_of") + datetime.timedelta(400))
+    assert late.exists()
+    ids = list(Paragraph.objects.tracked().values_list("pk", flat=True))
+    day = datetime.date(2010, 12, 31)
+    known, record = statuses_on(Reading(day), ids), statuses_on(Reading(day, record=True), ids)
+    assert known != record
+    today = dict(
+        ((a, p), s) for a, p, s in ImplementationStatus.objects.values_list("actor_id", "paragraph_id", "status")
+    )
+    assert known != today
+    months = {month.end: sum(month.counts.values()) for month in monthly_statuses(Reading())}
+    assert 0 < months[datetime.date(2006, 12, 31)] < months[datetime.date(2015, 12, 31)]
+    assert stored_milestones() == recount_milestones()

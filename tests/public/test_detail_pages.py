@@ -106,22 +106,25 @@ def test_action_pages_stop_where_the_export_takes_over(client, follow_up):
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        # header, paragraph, neighbours, statuses, reporting actors, the addressees as written and
-        # the group memberships (the addressed pairs), the reporting actors' statuses, addressees
-        # to show, actions with partners, recommendations and evidence links
-        ("/recommendations/bangkok-2006/12/", 13),
-        # header, actor, recommendations (whether each is addressed to it), its statuses, the
-        # kind's actors, addressees as written and group memberships, the kind's statuses, its own
-        # and joint actions with partners, recommendations and evidence links
-        ("/actors/THA/", 13),
-        # header, meeting, paragraphs, reporting actors, addressees as written, group memberships,
-        # their statuses
-        ("/documents/bangkok-2006/", 7),
-        # header, the group, its members, the paragraphs addressed to it
-        ("/actors/ALL-STATES/", 4),
-        ("/actors/CIVIL-SOCIETY/", 4),
-        # header
-        ("/about/", 1),
+        # the data version, the header (read once per version), paragraph, neighbours, statuses,
+        # reporting actors, the addressees as written and the group memberships (the addressed
+        # pairs), the reporting actors' statuses, addressees to show, the status milestones for
+        # the chart, actions with partners, recommendations and evidence links
+        ("/recommendations/bangkok-2006/12/", 15),
+        # the data version, the header (read once per version), actor, recommendations (whether
+        # each is addressed to it), its statuses, the kind's actors, addressees as written and group
+        # memberships, the kind's statuses, the status milestones for the chart, its own and joint
+        # actions with partners, recommendations and evidence links
+        ("/actors/THA/", 15),
+        # the data version, the header (read once per version), meeting, paragraphs, reporting
+        # actors, addressees as written, group memberships, their statuses
+        ("/documents/bangkok-2006/", 8),
+        # the data version, the header (read once per version), the group, its members, the
+        # paragraphs addressed to it
+        ("/actors/ALL-STATES/", 5),
+        ("/actors/CIVIL-SOCIETY/", 5),
+        # the data version, the header (read once per version)
+        ("/about/", 2),
     ],
 )
 def test_detail_pages_run_the_same_queries_at_n_and_ten_times_n_actions(

@@ -11,9 +11,9 @@ def test_a_published_action_has_a_public_page_with_the_validated_status_flagged(
     client, thai_submitted, secretariat, django_assert_num_queries
 ):
     workflow.approve(action=thai_submitted, user=secretariat, validated_status="not_started")
-    # the header's meeting, the action with its actor, its partners, recommendations, evidence
-    # links, and its published history
-    with django_assert_num_queries(6):
+    # the data version and the header's meeting (read once per version), the action with its
+    # actor, its partners, recommendations, evidence links, and its published history
+    with django_assert_num_queries(7):
         page = client.get(f"/actions/{thai_submitted.pk}/").content.decode()
     assert "National action plan on labour migration" in page
     assert "Not started" in page

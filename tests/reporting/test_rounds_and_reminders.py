@@ -71,10 +71,11 @@ def test_the_compliance_page_takes_a_fixed_number_of_queries(
         actor.save()
         actor.addressed_paragraphs.add(hld_round.meeting.paragraphs.tracked().first())
     sign_in_with_second_factor(client, secretariat)
-    # session, user, second-factor device, the header's meeting, round, actors, submitted
-    # actions, submitted revisions, unsent actions, unsent revisions, statuses, not-started
-    # statuses, and the session's renewed idle timeout (savepoint, update, release)
-    with django_assert_num_queries(15):
+    # session, user, second-factor device, the data version and the header's meeting (read once
+    # per version), round, actors, submitted actions, submitted revisions, unsent actions, unsent
+    # revisions, statuses, not-started statuses, and the session's renewed idle timeout
+    # (savepoint, update, release)
+    with django_assert_num_queries(16):
         assert client.get(f"/review/rounds/{hld_round.pk}/").status_code == 200
 
 

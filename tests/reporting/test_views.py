@@ -255,9 +255,10 @@ def test_the_workspace_takes_a_fixed_number_of_queries(
     thai_client, thailand, thai_focal_point, p15, count, django_assert_num_queries
 ):
     make_actions(thailand, thai_focal_point, p15, count)
-    # session, user, the header's meeting, appointment, recommendations, statuses, actions,
-    # their recommendations, their open revisions, last submission (actions, revisions), open rounds
-    with django_assert_num_queries(12):
+    # session, user, the data version and the header's meeting (read once per version),
+    # appointment, recommendations, statuses, actions, their recommendations, their open
+    # revisions, last submission (actions, revisions), open rounds
+    with django_assert_num_queries(13):
         assert thai_client.get("/my/").status_code == 200
 
 
@@ -266,11 +267,11 @@ def test_the_review_queue_takes_a_fixed_number_of_queries(
     secretariat_client, thailand, thai_focal_point, p15, count, django_assert_num_queries
 ):
     make_actions(thailand, thai_focal_point, p15, count, submit=True)
-    # session, user, second-factor device, the header's meeting, the reviewer's last visit
-    # (read, then recorded), actions with actors and submitters, their recommendations with
-    # meetings (two queries), their open revisions, rounds, and the session's renewed idle
-    # timeout (savepoint, update, release)
-    with django_assert_num_queries(14):
+    # session, user, second-factor device, the data version and the header's meeting (read once
+    # per version), the reviewer's last visit (read, then recorded), actions with actors and
+    # submitters, their recommendations with meetings (two queries), their open revisions,
+    # rounds, and the session's renewed idle timeout (savepoint, update, release)
+    with django_assert_num_queries(15):
         assert secretariat_client.get("/review/").status_code == 200
 
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('knox', '0009_extend_authtoken_field'),
-        ('recommendations', '0013_open_data_version_and_licence'),
+        ('recommendations', '0015_action_index_for_actor_feeds'),
     ]
 
     operations = [
