@@ -122,7 +122,7 @@ def test_when_redis_comes_back_pages_are_cached_again(
     with django_assert_num_queries(1):  # the data version; the body and the header from Redis
         client.get("/")
     redis_process.stop()
-    with django_assert_num_queries(9):  # the whole dashboard, as without a cache
+    with django_assert_num_queries(10):  # the whole dashboard, as without a cache
         assert client.get("/").status_code == 200
     redis_process.start()  # the same port, empty
     time.sleep(0.4)
