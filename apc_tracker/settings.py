@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -143,7 +144,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "apc_tracker.apps.StaticFiles",
     "csp",
     "corsheaders",
     "django_filters",
@@ -151,6 +152,10 @@ INSTALLED_APPS = [
     "security.apps.AuthenticatorAppsConfig",
     "axes",
     "simple_history",
+    "rest_framework",
+    "knox",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "recommendations",
     "security",
 ]
@@ -174,12 +179,13 @@ MIDDLEWARE = [
 
 # The signed-in parts of the site (the workspace, the review pages, the admin) and signing in,
 # out and resetting a password: no cache stores their pages, even those sent to visitors.
-NO_STORE_PATHS = ("/my/", "/review/", "/admin/", "/accounts/")
+NO_STORE_PATHS = ("/my/", "/review/", "/admin/", "/accounts/", "/api/v1/my/")
 
 # Open data is for other sites' scripts too: the exports and the data package descriptor, and
 # nothing else, may be read from any origin. Never with credentials, so a signed-in person's
 # cookies are never sent along; the signed-in parts of the site match no pattern here.
-CORS_URLS_REGEX = r"^/(?:[\w-]+/export\.[\w-]+|datapackage\.json)$"
+# The read API is open data too; its focal points' part (/api/v1/my/) is not.
+CORS_URLS_REGEX = r"^/(?:[\w-]+/export\.[\w-]+|datapackage\.json|api/v1/(?!my/)[\w/.-]*)$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -187,6 +193,57 @@ CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
 CORS_ALLOW_HEADERS = ("accept", "if-modified-since", "if-none-match")
 CORS_EXPOSE_HEADERS = ("Content-Disposition", "ETag", "Last-Modified")
 CORS_PREFLIGHT_MAX_AGE = 86_400
+
+# The API (/api/v1/, recommendations/api/): JSON only, public reads for anyone, writes with a
+# focal point's personal token. Errors are JSON with the reason in "detail".
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "recommendations.api.throttling.PerClientAddress",
+        "recommendations.api.throttling.PerTokenHolder",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "recommendations.api.errors.handler",
+    "DEFAULT_PAGINATION_CLASS": None,
+}
+# Requests per client address (anonymous) and per token, e.g. "120/minute"; a load test on
+# loopback raises them.
+API_ANONYMOUS_RATE = os.environ.get("DJANGO_API_RATE", "120/minute")
+API_TOKEN_RATE = os.environ.get("DJANGO_API_TOKEN_RATE", "600/minute")
+# Named so that the tokens' grants (recommendations.ApiToken) point at knox's own model.
+KNOX_TOKEN_MODEL = "knox.AuthToken"  # noqa: S105  # nosec B105
+# Personal tokens (django-rest-knox): stored as SHA-512 digests, shown once, with the lifetime
+# the focal point chooses (90 days unless told); a token is never renewed by using it.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=90),
+    "AUTO_REFRESH": False,
+    "TOKEN_PREFIX": "apc_",
+    "AUTH_HEADER_PREFIX": "Token",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "APC Tracker API",
+    "DESCRIPTION": (
+        "The recommendations of the APC workshop on the GCIM report (Bangkok, 2006), the follow-up "
+        "actions governments and organisations published, and each actor's implementation status: "
+        "the same rows and identifiers as the open-data exports. Focal points report through the "
+        "`/api/v1/my/` endpoints with a personal token from their workspace."
+    ),
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "recommendations.models.Status",
+        "ActorKindEnum": "recommendations.models.ActorKind",
+        "ActionStateEnum": "recommendations.models.ActionState",
+    },
+    # Swagger UI from our own static files (drf-spectacular-sidecar): no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
 
 ROOT_URLCONF = "apc_tracker.urls"
 
@@ -263,6 +320,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Source maps (Swagger UI's) are read by browsers' developer tools only: not worth compressing.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from knox.models import AuthToken
 from simple_history.admin import SimpleHistoryAdmin
 
 from security.audit import log_event
@@ -23,6 +24,7 @@ from .models import (
     ActionRecommendation,
     ActionRevision,
     Actor,
+    ApiToken,
     EvidenceFile,
     EvidenceLink,
     FocalPoint,
@@ -283,6 +285,41 @@ class FocalPointAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__email", "actor__code", "actor__name"]
     list_select_related = ["user", "actor"]
     autocomplete_fields = ["user", "actor"]
+
+
+# The tokens are managed through their grants below: knox's own page would show digests only.
+admin.site.unregister(AuthToken)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Focal points' API tokens: the secretariat sees them and revokes any (deleting it)."""
+
+    list_display = [
+        "name", "appointment__user", "appointment__actor", "token__created", "token__expiry", "reaches_actor",
+    ]  # fmt: skip
+    list_filter = ["appointment__actor__kind"]
+    search_fields = ["name", "appointment__user__username", "appointment__actor__code"]
+    list_select_related = ["token", "appointment__user", "appointment__actor"]
+    fields = readonly_fields = ["name", "appointment"]
+
+    @admin.display(description="appointment current", boolean=True)
+    def reaches_actor(self, grant: ApiToken):
+        return grant.reaches_actor
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        log_event("API token revoked", request=request, target=f"API token {obj.name!r} of {obj.appointment.user}")
+        obj.token.delete()
+
+    def delete_queryset(self, request, queryset):
+        for grant in queryset.select_related("token", "appointment__user"):
+            self.delete_model(request, grant)
 
 
 class ActionPartnerInline(admin.TabularInline):

@@ -1,4 +1,4 @@
-"""Timings of every public page and export at several volumes of demo actions (`make bench`).
+"""Timings of every public page, export and read API list at several volumes of demo actions (`make bench`).
 
 For each level it replaces the demo data of the database DATABASE_URL names (use PostgreSQL)
 with that many actions, requests every public page and export repeatedly through Django's test
@@ -27,6 +27,8 @@ import django
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "apc_tracker.settings")
+# Every request comes from one address: the API's limit per address would refuse most of them.
+os.environ.setdefault("DJANGO_API_RATE", "1000000/minute")
 django.setup()
 
 from django.db import connection  # noqa: E402  (Django is set up first)
@@ -77,6 +79,14 @@ def pages() -> list[str]:
         "/changes/?since=2006-04-26&page=3",
         "/documents/bangkok-2006/themes/2/",
         *as_of_pages(demo),
+        "/api/v1/recommendations/",
+        "/api/v1/recommendations/?q=labour+migration",
+        "/api/v1/actions/",
+        f"/api/v1/actions/?actor={demo}&status=completed",
+        "/api/v1/statuses/",
+        f"/api/v1/statuses/?actor={demo}",
+        "/api/v1/actors/",
+        "/api/v1/themes/",
     ]
 
 

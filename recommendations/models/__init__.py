@@ -4,7 +4,8 @@
 actor's implementation status and the milestones that give it on any past date.
 `reporting`: focal points, follow-up actions and their review, evidence, reporting rounds,
 the secretariat's notices of new work. `search`: the words the public search reads.
-`publishing`: the open data's version and licence.
+`publishing`: the open data's version and licence. `tokens`: focal points'
+personal API tokens.
 """
 
 from .documents import (
@@ -37,6 +38,7 @@ from .reporting import (
     SubmissionNotice,
 )
 from .search import ActionWord
+from .tokens import ApiToken
 
 __all__ = [
     "ActionContent",
@@ -46,6 +48,7 @@ __all__ = [
     "ActionState",
     "ActionWord",
     "Actor",
+    "ApiToken",
     "ActorKind",
     "Basis",
     "DataVersion",

@@ -109,12 +109,19 @@ def paragraph_rows(
 
 
 def _recommendations(filterset: ParagraphFilter, request: HttpRequest) -> Iterator[dict]:
-    paragraphs = filterset.qs.prefetch_related(Prefetch("addressees", queryset=Actor.objects.order_by("code")))
-    actors = sorted((actor for actor in filterset.actors.values() if not actor.is_group), key=lambda a: a.code)
+    return recommendation_rows(filterset.qs, _paragraph_ids(filterset), filterset.actors.values(), request)
+
+
+def recommendation_rows(
+    paragraphs: QuerySet, ids: list[int], actors: Iterable[Actor], request: HttpRequest
+) -> Iterator[dict]:
+    """The rows of `paragraphs` (whose keys are `ids`), each with the codes of the `actors` it addresses."""
+    paragraphs = paragraphs.prefetch_related(Prefetch("addressees", queryset=Actor.objects.order_by("code")))
+    actors = sorted((actor for actor in actors if not actor.is_group), key=lambda a: a.code)
     code_of = {actor.pk: actor.code for actor in actors}
     addressed: dict[int, list[str]] = defaultdict(list)
     for actor_id, paragraph_id in sorted(
-        Paragraph.objects.addressed_pairs(_paragraph_ids(filterset), actors), key=lambda pair: code_of[pair[0]]
+        Paragraph.objects.addressed_pairs(ids, actors), key=lambda pair: code_of[pair[0]]
     ):
         addressed[paragraph_id].append(code_of[actor_id])
     return paragraph_rows(paragraphs, addressed, request)
@@ -137,7 +144,7 @@ def _grouped(pairs: Iterable[tuple]) -> dict[int, list[str]]:
     return grouped
 
 
-def _published_actions(filterset: ParagraphFilter, paragraph_ids: list[int]) -> QuerySet:
+def published_actions(filterset: ParagraphFilter, paragraph_ids: list[int]) -> QuerySet:
     """The published actions answering any of `paragraph_ids`, by the chosen actor and status if any."""
     data = filterset.form.cleaned_data
     answers = ActionRecommendation.objects.filter(action=OuterRef("pk"), paragraph_id__in=paragraph_ids)
@@ -150,17 +157,17 @@ def _published_actions(filterset: ParagraphFilter, paragraph_ids: list[int]) -> 
 
 
 def _actions(filterset: ParagraphFilter, request: HttpRequest) -> Iterator[dict]:
-    """Published actions answering the listed recommendations, by the chosen actor and status if any.
+    """Published actions answering the listed recommendations, by the chosen actor and status if any."""
+    return action_rows(published_actions(filterset, _paragraph_ids(filterset)).order_by("pk"), request)
+
+
+def action_rows(actions: QuerySet, request: HttpRequest) -> Iterator[dict]:
+    """The rows of `actions`, in their order.
 
     Read as plain values, a chunk at a time with one query per chunk for each list column:
     model instances and prefetching would cost several times as much per row.
     """
-    rows = (
-        _published_actions(filterset, _paragraph_ids(filterset))
-        .order_by("pk")
-        .values_list(*_ACTION_FIELDS)
-        .iterator(chunk_size=CHUNK_SIZE)
-    )
+    rows = actions.values_list(*_ACTION_FIELDS).iterator(chunk_size=CHUNK_SIZE)
     # One reverse() for the whole export: the rows differ only in the number.
     action_url = request.build_absolute_uri(reverse("recommendations:action", args=[0])).replace("/0/", "/{}/")
     while chunk := list(itertools.islice(rows, CHUNK_SIZE)):
@@ -203,19 +210,28 @@ def _actions(filterset: ParagraphFilter, request: HttpRequest) -> Iterator[dict]
 
 def _statuses(filterset: ParagraphFilter, request: HttpRequest) -> Iterator[dict]:
     """Each actor's status on each listed recommendation; a pair without a row has no information."""
-    data = filterset.form.cleaned_data
     if not filterset.reading.is_today:
-        yield from _statuses_on_a_date(filterset, request)
-        return
-    rows = ImplementationStatus.objects.filter(paragraph_id__in=_paragraph_ids(filterset))
+        return _statuses_on_a_date(filterset, request)
+    rows = statuses_of(filterset, _paragraph_ids(filterset)).order_by(
+        "paragraph__meeting__code", "paragraph__number", "actor__code"
+    )
+    return status_rows(rows, request)
+
+
+def statuses_of(filterset: ParagraphFilter, paragraph_ids: list[int]) -> QuerySet:
+    """The statuses on `paragraph_ids`, of the chosen actor and with the chosen status if any."""
+    data = filterset.form.cleaned_data
+    rows = ImplementationStatus.objects.filter(paragraph_id__in=paragraph_ids)
     if data.get("actor"):
         rows = rows.filter(actor__code=data["actor"])
     if data.get("status"):
         rows = rows.filter(status=data["status"])
-    rows = rows.select_related("actor", "paragraph__meeting").order_by(
-        "paragraph__meeting__code", "paragraph__number", "actor__code"
-    )
-    for row in rows.iterator(chunk_size=CHUNK_SIZE):
+    return rows
+
+
+def status_rows(statuses: QuerySet, request: HttpRequest) -> Iterator[dict]:
+    """The rows of `statuses`, in their order."""
+    for row in statuses.select_related("actor", "paragraph__meeting").iterator(chunk_size=CHUNK_SIZE):
         paragraph = row.paragraph
         yield {
             "recommendation": f"{paragraph.meeting.code}/{paragraph.number}",
@@ -263,8 +279,13 @@ def _statuses_on_a_date(filterset: ParagraphFilter, request: HttpRequest) -> Ite
 
 def _actors(filterset: ParagraphFilter, request: HttpRequest) -> Iterator[dict]:
     """Every actor, stakeholder groups too: the ones the filters' choices have read already."""
+    return actor_rows(sorted(filterset.actors.values(), key=lambda actor: actor.code), request)
+
+
+def actor_rows(actors: Iterable[Actor], request: HttpRequest) -> Iterator[dict]:
+    """The rows of `actors`, in their order."""
     actor_url = request.build_absolute_uri(reverse("recommendations:actor", args=["CODE"])).replace("CODE", "{}")
-    for actor in sorted(filterset.actors.values(), key=lambda actor: actor.code):
+    for actor in actors:
         yield {
             "code": actor.code,
             "name": actor.name,
@@ -281,7 +302,7 @@ def _action_recommendations(filterset: ParagraphFilter, request: HttpRequest) ->
     paragraph_ids = _paragraph_ids(filterset)
     pairs = (
         ActionRecommendation.objects.filter(
-            action__in=_published_actions(filterset, paragraph_ids), paragraph_id__in=paragraph_ids
+            action__in=published_actions(filterset, paragraph_ids), paragraph_id__in=paragraph_ids
         )
         .order_by("action_id", "paragraph__meeting__code", "paragraph__number")
         .values_list("action_id", "paragraph__meeting__code", "paragraph__number")
@@ -292,7 +313,7 @@ def _action_recommendations(filterset: ParagraphFilter, request: HttpRequest) ->
 
 def _action_partners(filterset: ParagraphFilter, request: HttpRequest) -> Iterator[dict]:
     pairs = (
-        ActionPartner.objects.filter(action__in=_published_actions(filterset, _paragraph_ids(filterset)))
+        ActionPartner.objects.filter(action__in=published_actions(filterset, _paragraph_ids(filterset)))
         .order_by("action_id", "actor__code")
         .values_list("action_id", "actor__code")
     )

@@ -6,6 +6,7 @@ import datetime
 import functools
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.db.models import Max, Min, Prefetch, Q, QuerySet, prefetch_related_objects
@@ -158,8 +159,15 @@ def about(request: HttpRequest) -> HttpResponse:
             "datasets": exports.DATASETS,
             "matrix_columns": exports.MATRIX_COLUMNS,
             "base_url": request.build_absolute_uri("/").rstrip("/"),
+            "api_rate": _rate(settings.API_ANONYMOUS_RATE),
         },
     )
+
+
+def _rate(rate: str) -> str:
+    """The API's limit as set ("120/minute", "10/s") in words: "120 requests a minute"."""
+    number, period = rate.split("/")
+    return f"{number} requests a {dict(s='second', m='minute', h='hour', d='day')[period[0]]}"
 
 
 @require_safe

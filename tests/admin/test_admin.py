@@ -279,6 +279,7 @@ def filter_cases():
         ("implementationstatus", lambda r: {"explicit_status__exact": "completed"}),
         ("implementationstatus", lambda r: {"paragraph__meeting__id__exact": r["meeting"].pk}),
         ("implementationstatus", lambda r: {"actor__kind__exact": "government"}),
+        ("apitoken", lambda r: {"appointment__actor__kind__exact": "government"}),
     ]
 
 

@@ -169,6 +169,7 @@ def test_every_link_lands_and_every_page_is_valid_html(nu_checker, live_server, 
                 f"/my/actions/{workflow_records.updated.pk}/",
                 f"/my/actions/{workflow_records.returned.pk}/",
                 f"/my/actions/{workflow_records.returned.pk}/edit/",
+                "/my/tokens/",
             ],
         ),
         (
