@@ -101,7 +101,7 @@ class Map:
 
     def svg(self) -> SafeString:
         """The map alone, a standalone SVG document: the pages include it, the report embeds it."""
-        return SafeString(render_to_string("public/snippets/map.svg", {"map": self}))
+        return render_to_string("public/snippets/map.svg", {"map": self})
 
 
 @cache
