@@ -419,10 +419,19 @@ def what_changed(request: HttpRequest) -> HttpResponse:
     return render(request, "public/changes.html", context)
 
 
-def _pdf(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+def _pdf(request: HttpRequest, kind: str, code: str, reading: Reading, make) -> HttpResponse:
+    """A PDF made by `make(base_url)`, cached by the data version and the reading, answering 304
+    while the data is unchanged; its file name says what it is and the reading."""
+    base_url = request.build_absolute_uri("/").rstrip("/")
+
+    def respond(version) -> HttpResponse:
+        content = paper.cached_pdf((kind, code, version.etag, reading.cache_key, base_url), lambda: make(base_url))
+        response = HttpResponse(content, content_type="application/pdf")
+        filename = "-".join(filter(None, [f"apc-tracker-{kind}", code, reading.slug])) + ".pdf"
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        return response
+
+    return exports.conditional(request, respond)
 
 
 @require_safe
@@ -430,16 +439,8 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 def actor_brief(request: HttpRequest, code: str, reading: Reading) -> HttpResponse:
     """The actor's page as a country brief in PDF, on a date and in a reading (`as_of`, `record`)."""
     actor = get_object_or_404(Actor.objects.that_act(), code=code.upper())
-    base_url = request.build_absolute_uri("/").rstrip("/")
-    return exports.conditional(
-        request,
-        lambda version: _pdf(
-            paper.cached_pdf(
-                ("brief", actor.code, version.etag, reading.cache_key, base_url),
-                lambda: brief(actor, base_url=base_url, reading=reading),
-            ),
-            "-".join(filter(None, ["apc-tracker-brief", actor.code, reading.slug])) + ".pdf",
-        ),
+    return _pdf(
+        request, "brief", actor.code, reading, lambda base_url: brief(actor, base_url=base_url, reading=reading)
     )
 
 
@@ -448,14 +449,6 @@ def actor_brief(request: HttpRequest, code: str, reading: Reading) -> HttpRespon
 def meeting_report(request: HttpRequest, code: str, reading: Reading) -> HttpResponse:
     """The report to the Dialogue on the meeting's recommendations in PDF, on a date and in a reading."""
     meeting = get_object_or_404(Meeting, code=code)
-    base_url = request.build_absolute_uri("/").rstrip("/")
-    return exports.conditional(
-        request,
-        lambda version: _pdf(
-            paper.cached_pdf(
-                ("report", meeting.code, version.etag, reading.cache_key, base_url),
-                lambda: report(meeting, base_url=base_url, reading=reading),
-            ),
-            "-".join(filter(None, ["apc-tracker-report", meeting.code, reading.slug])) + ".pdf",
-        ),
+    return _pdf(
+        request, "report", meeting.code, reading, lambda base_url: report(meeting, base_url=base_url, reading=reading)
     )
