@@ -55,7 +55,9 @@ def _action_page(request: HttpRequest, *querysets: QuerySet) -> dict:
     if number > MAX_ACTION_PAGES:
         raise Http404(f"Pages of actions stop at {MAX_ACTION_PAGES}; the actions export holds them all.")
     end = number * ACTIONS_PAGE_SIZE + 1
-    found = {action.pk: action for queryset in querysets for action in queryset.order_by(*NEWEST_STATUS_FIRST)[:end]}
+    found = {
+        action.pk: action for queryset in querysets for action in queryset.leading(*NEWEST_STATUS_FIRST, count=end)
+    }
     read = sorted(found.values(), key=lambda action: (action.status_as_of, action.pk), reverse=True)[:end]
     page = paging.page_of(read, ACTIONS_PAGE_SIZE, number, missing="There are no actions on this page.")
     prefetch_related_objects(page.object_list, "partners", _answered(), "evidence_links")
