@@ -83,6 +83,15 @@ class FollowUpActionQuerySet(models.QuerySet):
         """What the public may see: the last published content, never an edit under review."""
         return self.filter(state=ActionState.PUBLISHED)
 
+    def leading(self, *ordering: str, count: int) -> FollowUpActionQuerySet:
+        """The first `count` in `ordering`, in one query that finds their ids before reading them.
+
+        With a filter on another table (a recommendation's or a partner's actions), PostgreSQL
+        walks the ordering's index and checks each row: on ids alone it walks the index without
+        reading the table (an index-only scan), then reads the rows it found.
+        """
+        return self.filter(pk__in=self.order_by(*ordering).values("pk")[:count]).order_by(*ordering)
+
     def involving(self, actor: Actor) -> FollowUpActionQuerySet:
         """Actions the actor reported or takes part in as a partner."""
         return self.filter(Q(actor=actor) | Q(partners=actor)).distinct()
@@ -228,6 +237,19 @@ class FollowUpAction(ActionContent):
             models.Index(fields=["actor", "-status_as_of", "-id"], name="action_actor_newest_idx"),
             # An actor's feed lists its newest publications first.
             models.Index(fields=["actor", "-published_at", "-id"], name="action_actor_published_idx"),
+            # The same orders over the published actions alone, to the last tie: the site's feed and
+            # the latest actions read the first rows, and a recommendation's or a partner's actions
+            # walk the ids without the table (see `FollowUpActionQuerySet.leading`).
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(state=ActionState.PUBLISHED),
+                name="action_published_newest_idx",
+            ),
+            models.Index(
+                fields=["-status_as_of", "-id"],
+                condition=Q(state=ActionState.PUBLISHED),
+                name="action_published_status_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="action_title_not_empty"),

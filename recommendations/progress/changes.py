@@ -25,6 +25,8 @@ from ..models import Actor, FollowUpAction, Paragraph, Status, StatusMilestone
 from .history import EXPLICIT, VALIDATED
 
 _RANKS = {status.value: status.rank for status in Status}
+# Status values by rank: `Status.values` builds its list anew on each call, once a day of every pair here.
+_BY_RANK = Status.values
 NO_INFORMATION = "No information provided"
 
 
@@ -116,7 +118,7 @@ def _pair_changes(pair: tuple[int, int], milestones: list[tuple]) -> list[Status
                 best[basis] = candidate
         basis = EXPLICIT if EXPLICIT in best else VALIDATED
         rank, as_of, action_id = best[basis]
-        status = Status.values[rank]
+        status = _BY_RANK[rank]
         if status != current:
             changes.append(
                 StatusChange(

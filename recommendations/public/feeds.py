@@ -30,7 +30,7 @@ def _newest(*querysets: QuerySet) -> list[FollowUpAction]:
     found = {
         action.pk: action
         for queryset in querysets
-        for action in queryset.order_by("-published_at", "-pk")[:FEED_LENGTH]
+        for action in queryset.leading("-published_at", "-pk", count=FEED_LENGTH)
     }
     return sorted(found.values(), key=lambda action: (action.published_at, action.pk), reverse=True)[:FEED_LENGTH]
 

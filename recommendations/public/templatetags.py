@@ -45,10 +45,22 @@ def machine_time(moment: datetime.datetime) -> str:
     return timezone.localtime(moment).isoformat(timespec="seconds")
 
 
-@register.inclusion_tag("public/snippets/status.html")
-def status_badge(status: str, short: bool = False) -> dict:
+@register.simple_tag
+def status_badge(status: str, short: bool = False) -> SafeString:
+    """A status's glyph and name; `short` leaves the name to screen readers.
+
+    Made in Python rather than from a template: pages show one per actor and per action.
+    """
     key = status or "none"
-    return {"key": key, "label": status_label(key), "glyph": glyph(key), "short": short}
+    label = (
+        format_html('<span class="visually-hidden">{}</span>', status_label(key)) if short else f" {status_label(key)}"
+    )
+    return format_html(
+        '<span class="status status-{}"><span class="glyph" aria-hidden="true">{}</span>{}</span>',
+        key,
+        glyph(key),
+        label,
+    )
 
 
 @register.inclusion_tag("public/snippets/bar.html")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.db.models import Max, Min, Prefetch, Q, QuerySet, prefetch_related_objects
@@ -55,18 +57,32 @@ def _action_page(request: HttpRequest, *querysets: QuerySet) -> dict:
     if number > MAX_ACTION_PAGES:
         raise Http404(f"Pages of actions stop at {MAX_ACTION_PAGES}; the actions export holds them all.")
     end = number * ACTIONS_PAGE_SIZE + 1
-    found = {action.pk: action for queryset in querysets for action in queryset.order_by(*NEWEST_STATUS_FIRST)[:end]}
+    found = {
+        action.pk: action for queryset in querysets for action in queryset.leading(*NEWEST_STATUS_FIRST, count=end)
+    }
     read = sorted(found.values(), key=lambda action: (action.status_as_of, action.pk), reverse=True)[:end]
     page = paging.page_of(read, ACTIONS_PAGE_SIZE, number, missing="There are no actions on this page.")
     prefetch_related_objects(page.object_list, "partners", _answered(), "evidence_links")
     return {"actions": page}
 
 
-def _progress_chart(reading: Reading, *, name: str, about: str, **scope) -> SafeString:
-    """The chart of statuses by month over `scope` (see `history.monthly_statuses`), in the reading, its date marked."""
-    months = history.monthly_statuses(reading, **scope)
-    series = [(month.end, month.counts) for month in months]
-    return charts.status_chart(series, name=name, about=about, markers=charts.reading_markers(reading))
+# Entries are keyed by the data version and the day (the last month ends today), so they never
+# go stale; they expire to free the space.
+CHART_SECONDS = 24 * 60 * 60
+
+
+def _progress_chart(request: HttpRequest, reading: Reading, *, name: str, about: str, **scope) -> SafeString:
+    """The chart of statuses by month over `scope` (see `history.monthly_statuses`), in the reading, its date marked;
+    from the cache while the data version and the day stay the same."""
+    drawn = repr((name, about, sorted(scope.items()), reading.cache_key, timezone.now().date()))
+    key = f"chart:{figures_generation(request)}:{hashlib.sha256(drawn.encode()).hexdigest()}"
+    chart = cache.get(key)
+    if chart is None:
+        months = history.monthly_statuses(reading, **scope)
+        series = [(month.end, month.counts) for month in months]
+        chart = charts.status_chart(series, name=name, about=about, markers=charts.reading_markers(reading))
+        cache.set(key, chart, CHART_SECONDS)
+    return chart
 
 
 # Parameters of the address that the date picker leaves to the page's own links and forms.
@@ -124,7 +140,9 @@ def home(request: HttpRequest, reading: Reading) -> HttpResponse:
     dashboard = SimpleLazyObject(lambda: figures.dashboard(reading))
     latest = SimpleLazyObject(lambda: list(_latest(reading).prefetch_related(_answered())[:8]))
     chart = SimpleLazyObject(
-        lambda: _progress_chart(reading, name="chart-all", about="all actors", actor_kinds=figures.REPORTING_KINDS)
+        lambda: _progress_chart(
+            request, reading, name="chart-all", about="all actors", actor_kinds=figures.REPORTING_KINDS
+        )
     )
     context = {
         "figures": dashboard,
@@ -208,6 +226,7 @@ def paragraph_detail(request: HttpRequest, code: str, number: int, reading: Read
         "silent_addressees": [actor for actor in actors if cells.get((actor.pk, paragraph.pk)) == ""],
         "map": maps.status_map(paragraph.number, actors, cells, paragraph.pk, reading),
         "chart": _progress_chart(
+            request,
             reading,
             name="chart-paragraph",
             about=f"the actors on paragraph {paragraph.number}",
@@ -264,7 +283,11 @@ def actor_detail(request: HttpRequest, code: str, reading: Reading) -> HttpRespo
         "tally": found.own,
         "region": found.kind,
         "chart": _progress_chart(
-            reading, name="chart-actor", about=f"{actor.short_name} on the recommendations", actor_ids=[actor.pk]
+            request,
+            reading,
+            name="chart-actor",
+            about=f"{actor.short_name} on the recommendations",
+            actor_ids=[actor.pk],
         ),
         **_action_page(
             request,
@@ -361,6 +384,7 @@ def theme_detail(request: HttpRequest, code: str, position: int, reading: Readin
         "theme": theme,
         "rows": [(paragraph, tallies.get(paragraph.pk)) for paragraph in paragraphs],
         "chart": _progress_chart(
+            request,
             reading,
             name="chart-theme",
             about=f"the actors on the recommendations of theme {theme}",
