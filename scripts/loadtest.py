@@ -354,10 +354,15 @@ def _measure_rows(servers: list[Server], rows: list[Row], wrk: str, args, folder
                 server.healthz = result
             results.append(result)
         cells = "".join(
-            f"{result.rate:>14,.0f}{result.p95_ms:>9.0f}{result.errors:>8}{_ratio(result, server):>7}"
+            f"{_figure(result.rate):>14}{result.p95_ms:>9.0f}{result.errors:>8}{_ratio(result, server):>7}"
             for server, result in zip(servers, results, strict=True)
         )
         print(f"{_short(row.name, 41):<42}{cells}", flush=True)
+
+
+def _figure(rate: float) -> str:
+    """A rate to the unit, or to a tenth below ten (a PDF may take seconds)."""
+    return f"{rate:,.0f}" if rate >= 10 else f"{rate:.1f}"
 
 
 def _ratio(result: Result, server: Server) -> str:
