@@ -37,10 +37,11 @@ restore: $(VENV)/.run-installed
 	$(MANAGE) restore "$(FILE)"
 
 # The production server on PostgreSQL (DATABASE_URL, default: apc_tracker_load on the local
-# server) under locust load; prints requests per second, latencies and errors.
-loadtest: $(VENV)/.test-installed
-	$(BIN)/python -m pip install --quiet -r requirements-load.txt
-	$(BIN)/python scripts/loadtest.py
+# server) under load from wrk: each page's requests per second, p95 and errors beside the
+# /healthz floor, then signed-in mixed traffic. BEFORE=REF measures that git ref beside this
+# checkout; LOADTEST_ARGS passes other options (see scripts/loadtest.py --help).
+loadtest: $(VENV)/.run-installed
+	$(BIN)/python scripts/loadtest.py $(if $(BEFORE),--before $(BEFORE)) $(LOADTEST_ARGS)
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
