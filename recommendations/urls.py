@@ -2,10 +2,13 @@ from django.urls import path
 
 from .public import feeds
 from .public import views as public
+from .public.page_cache import cached_page as cached
 from .reporting.views import review, workspace
 
 app_name = "recommendations"
 
+# The public pages, feeds and exports: anonymous visitors' answers come from the cache until the
+# data changes (public/page_cache.py). The workspace, review and evidence files are never cached.
 urlpatterns = [
     path("my/", workspace.home, name="workspace"),
     path("my/actions/new/", workspace.action_new, name="workspace-action-new"),
@@ -19,33 +22,33 @@ urlpatterns = [
     path("review/actions/<int:pk>/approve/", review.approve, name="review-approve"),
     path("review/actions/<int:pk>/return/", review.return_action, name="review-return"),
     path("review/rounds/<int:pk>/", review.round_compliance, name="review-round"),
-    path("", public.home, name="home"),
-    path("about/", public.about, name="about"),
-    path("feeds/actions.atom", feeds.PublishedActions(), name="actions-feed"),
-    path("feeds/status-changes.atom", feeds.StatusChanges(), name="status-changes-feed"),
-    path("changes/", public.what_changed, name="changes"),
-    path("recommendations/", public.recommendation_list, name="list"),
-    path("recommendations/<slug:code>/<int:number>/", public.paragraph_detail, name="paragraph"),
+    path("", cached(public.home), name="home"),
+    path("about/", cached(public.about), name="about"),
+    path("feeds/actions.atom", cached(feeds.PublishedActions()), name="actions-feed"),
+    path("feeds/status-changes.atom", cached(feeds.StatusChanges()), name="status-changes-feed"),
+    path("changes/", cached(public.what_changed), name="changes"),
+    path("recommendations/", cached(public.recommendation_list), name="list"),
+    path("recommendations/<slug:code>/<int:number>/", cached(public.paragraph_detail), name="paragraph"),
     path(
         "recommendations/<slug:code>/<int:number>/actions.atom",
-        feeds.RecommendationActions(),
+        cached(feeds.RecommendationActions()),
         name="paragraph-actions-feed",
     ),
     path(
         "recommendations/<slug:code>/<int:number>/status-changes.atom",
-        feeds.RecommendationStatusChanges(),
+        cached(feeds.RecommendationStatusChanges()),
         name="paragraph-status-changes-feed",
     ),
-    path("documents/<slug:code>/", public.document, name="document"),
-    path("documents/<slug:code>/report.pdf", public.meeting_report, name="meeting-report"),
-    path("documents/<slug:code>/themes/<int:position>/", public.theme_detail, name="theme"),
-    path("actors/<str:code>/", public.actor_detail, name="actor"),
-    path("actors/<str:code>/actions.atom", feeds.ActorActions(), name="actor-actions-feed"),
-    path("actors/<str:code>/status-changes.atom", feeds.ActorStatusChanges(), name="actor-status-changes-feed"),
-    path("actors/<str:code>/brief.pdf", public.actor_brief, name="actor-brief"),
-    path("actions/<int:pk>/", public.action_detail, name="action"),
+    path("documents/<slug:code>/", cached(public.document), name="document"),
+    path("documents/<slug:code>/report.pdf", cached(public.meeting_report), name="meeting-report"),
+    path("documents/<slug:code>/themes/<int:position>/", cached(public.theme_detail), name="theme"),
+    path("actors/<str:code>/", cached(public.actor_detail), name="actor"),
+    path("actors/<str:code>/actions.atom", cached(feeds.ActorActions()), name="actor-actions-feed"),
+    path("actors/<str:code>/status-changes.atom", cached(feeds.ActorStatusChanges()), name="actor-status-changes-feed"),
+    path("actors/<str:code>/brief.pdf", cached(public.actor_brief), name="actor-brief"),
+    path("actions/<int:pk>/", cached(public.action_detail), name="action"),
     # Before the datasets' exports, which reverse() also names this one by: ("matrix", fmt).
-    path("matrix/export.<slug:fmt>", public.matrix_export, name="matrix-export"),
-    path("datapackage.json", public.datapackage, name="datapackage"),
-    path("<slug:dataset>/export.<slug:fmt>", public.export, name="export"),
+    path("matrix/export.<slug:fmt>", cached(public.matrix_export), name="matrix-export"),
+    path("datapackage.json", cached(public.datapackage), name="datapackage"),
+    path("<slug:dataset>/export.<slug:fmt>", cached(public.export), name="export"),
 ]

@@ -823,7 +823,7 @@ def conditional(request: HttpRequest, make_response: Callable[[DataVersion], Htt
     every write that changes public data replaces. A reuser polling an export downloads it
     again only when something changed.
     """
-    version = data_version()
+    version = data_version(request)
     last_modified = int(version.changed_at.timestamp())
     response = get_conditional_response(request, etag=version.etag, last_modified=last_modified)
     if response is None:

@@ -42,10 +42,12 @@ def test_without_the_database_a_signed_in_visitor_gets_the_503_too(client, secre
         assert_unavailable(client.get("/admin/"))
 
 
-def test_without_the_database_the_dashboard_already_cached_is_still_served(client, workshop):
-    cached = client.get("/").content.decode()
+@pytest.mark.parametrize("url", ["/", "/recommendations/bangkok-2006/12/", "/api/v1/recommendations/"])
+def test_without_the_database_a_page_already_cached_is_still_served(client, workshop, url):
+    cached = client.get(url).content.decode()
     with database_unreachable():
-        response = client.get("/")
+        response = client.get(url)
+        assert client.get("/recommendations/bangkok-2006/13/").status_code == 503
     assert response.status_code == 200
     assert response.content.decode() == cached
 

@@ -32,7 +32,7 @@ def listed(client, **params) -> list[int]:
 def export_json(client, dataset: str, **params) -> list[dict]:
     response = client.get(reverse("recommendations:export", args=[dataset, "json"]), params)
     assert response.status_code == 200, response.content
-    return json.loads(b"".join(response.streaming_content))
+    return json.loads(response.getvalue())
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ def write_package(client, directory: Path) -> Path:
         response = client.get(urlsplit(resource["path"]).path)
         assert response.status_code == 200
         name = f"{resource['name']}.csv"
-        (directory / name).write_bytes(b"".join(response.streaming_content))
+        (directory / name).write_bytes(response.getvalue())
         resource["path"] = name
     path = directory / "datapackage.json"
     path.write_text(json.dumps(package), encoding="utf-8")
@@ -81,7 +81,7 @@ def test_every_resource_has_types_and_a_primary_key(client, workshop):
 def test_the_link_resources_hold_one_key_a_cell(client, varied):
     rows = {}
     for name in ("action-recommendations", "action-partners", "paragraph-addressees"):
-        body = b"".join(client.get(f"/{name}/export.json").streaming_content)
+        body = client.get(f"/{name}/export.json").getvalue()
         rows[name] = json.loads(body)
         assert rows[name] and all(";" not in value for row in rows[name] for value in row.values())
     joint = {row["partner"] for row in rows["action-partners"]}

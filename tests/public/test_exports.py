@@ -33,7 +33,7 @@ def get_json(client, **params):
     response = client.get(reverse("recommendations:export", args=["recommendations", "json"]), params)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json; charset=utf-8"
-    return json.loads(b"".join(response.streaming_content))
+    return json.loads(response.getvalue())
 
 
 def get_csv(client, **params):
@@ -41,7 +41,7 @@ def get_csv(client, **params):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    text = response.getvalue().decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text)))
 
 

@@ -17,12 +17,12 @@ def wide(client, query="", fmt="csv"):
     response = client.get(f"/matrix/export.{fmt}?{query}")
     assert response.status_code == 200, response.content
     assert "attachment" in response["Content-Disposition"]
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    text = response.getvalue().decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text)))
 
 
 def long_form(client, dataset, query=""):
-    return json.loads(b"".join(client.get(f"/{dataset}/export.json?{query}").streaming_content))
+    return json.loads(client.get(f"/{dataset}/export.json?{query}").getvalue())
 
 
 def test_each_cell_is_the_status_no_information_or_not_addressed(client, follow_up, thailand):

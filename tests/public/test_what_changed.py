@@ -124,9 +124,9 @@ def test_the_status_change_feeds_tell_each_change(client, history):
 @pytest.mark.parametrize(
     "url, queries",
     [
-        ("/feeds/status-changes.atom", 5),
-        ("/actors/THA/status-changes.atom", 6),
-        ("/recommendations/bangkok-2006/12/status-changes.atom", 6),
+        ("/feeds/status-changes.atom", 6),
+        ("/actors/THA/status-changes.atom", 7),
+        ("/recommendations/bangkok-2006/12/status-changes.atom", 7),
     ],
 )
 def test_a_status_change_feed_runs_the_same_queries_at_n_and_ten_times_n(

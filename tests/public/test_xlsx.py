@@ -24,7 +24,7 @@ WORKBOOKS = [*DATASETS, "matrix"]
 def body(client, dataset, fmt, query=""):
     response = client.get(f"/{dataset}/export.{fmt}?{query}")
     assert response.status_code == 200, response.content
-    return b"".join(response.streaming_content)
+    return response.getvalue()
 
 
 def sheet_rows(workbook: bytes) -> list[list[ElementTree.Element]]:

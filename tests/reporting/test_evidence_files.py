@@ -99,7 +99,7 @@ def test_a_public_file_of_a_published_action_is_served_to_anyone(client, public_
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert b"".join(response.streaming_content) == PDF
+    assert response.getvalue() == PDF
 
 
 def test_files_are_stored_outside_the_static_files(public_file, settings):
@@ -154,7 +154,7 @@ def test_uploads_and_downloads_go_through_the_storage_api_whatever_the_backend(c
     response = client.get(evidence.get_absolute_url())
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'inline; filename="labour-act.pdf"'
-    assert b"".join(response.streaming_content) == PDF
+    assert response.getvalue() == PDF
 
 
 def test_a_name_too_long_for_the_file_system_is_kept_whole_for_downloads(client, thai_focal_point, p15):

@@ -65,7 +65,7 @@ def test_the_links_of_an_edit_under_review_reach_the_public_pages_and_exports_on
 def fetched(client, url) -> str:
     response = client.get(url)
     assert response.status_code == 200
-    return b"".join(response.streaming_content if response.streaming else [response.content]).decode()
+    return response.getvalue().decode()
 
 
 @pytest.mark.parametrize("fixture", ["thai_draft", "thai_submitted"])

@@ -1,0 +1,288 @@
+"""Whole public pages from the shared cache, for the crowd that follows one link at once.
+
+A view wrapped in `cached_page` answers an anonymous GET or HEAD from the cache while the data
+version (see progress.freshness) is the one its entry was made under: one query for the
+version and one cache read, instead of the view's queries and templates. The key is the address
+with its parameters in a fixed order (`?a=1&b=2` and `?b=2&a=1` share an entry), the host and
+scheme the page's links are made with, the language and today's date (pages read "today" by
+default). It holds no data version: each address has one entry, replaced when the data
+changes, so old versions do not pile up in the cache.
+
+A request that carries a session or messages cookie, or an API token, is never answered from
+the cache nor stored: it may be shown who is signed in, and it is the secretariat's and the
+focal points' own. A response is stored only when any visitor could be given it: a 200, no
+cookie set, nothing that says private or not to store it, and a `Vary` of headers that the key
+or the middleware already account for. A streamed export is sent as it is made and stored once
+complete, if it stays under `MAX_STREAM_BYTES`: filtered exports are then served from the cache,
+full dumps keep their first bytes early and are answered by their ETag.
+
+When the data changes, one request per address rebuilds the page (it holds a short lock in the
+cache); the others are given the page as it was until the new one is stored, or, when there is
+none yet, wait for it a short while and then render it themselves. A cache that does not answer
+holds no lock: every request renders its own page, as without a cache.
+
+Each such page carries an ETag and Last-Modified from the data version and is answered with 304
+when the visitor holds it. HTML, JSON, feeds and CSV go compressed (Brotli or gzip) to browsers
+that accept it, compressed once when stored. Pages for signed-in people are sent as they are:
+they carry a CSRF token and personal data, the secrets a BREACH attack guesses from compressed
+sizes, and they are few.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import hashlib
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import brotli
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.template.response import SimpleTemplateResponse
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, parse_http_date_safe
+
+from ..models import DataVersion
+from ..progress.freshness import data_version
+
+# An entry outlives any data version that lasts a week without a visit; Redis evicts the least
+# used entries before that when its memory is full (README: maxmemory).
+ENTRY_SECONDS = 7 * 24 * 60 * 60
+# The longest a page takes to render under load: a rebuild's lock lapses after it, should the
+# request holding it die.
+LOCK_SECONDS = 30
+# How long a request waits for the page another request is rendering, when there is no earlier
+# page to give, and how often it looks.
+WAIT_SECONDS = 2.0
+POLL_SECONDS = 0.05
+# A streamed export up to this size is stored once sent: 10,000 rows of any export fit.
+MAX_STREAM_BYTES = 8 * 1024 * 1024
+
+COMPRESSIBLE = ("text/", "application/json", "application/atom+xml", "application/xml", "image/svg+xml")
+# Below this, compressing saves less than the headers it adds.
+MIN_COMPRESS_BYTES = 512
+ENCODINGS = ("br", "gzip")
+# Brotli at 5 compresses about as fast as gzip at 6 and smaller; a page is compressed when it is
+# stored, not per request, so the cost is paid once per data version.
+BROTLI_QUALITY = 5
+GZIP_LEVEL = 6
+# Headers the key or the middleware around the views already account for.
+VARY_COVERED = {"cookie", "accept-encoding", "origin"}
+# Headers made afresh for each answer rather than replayed from the entry.
+NOT_REPLAYED = {"content-length", "content-encoding", "date", "set-cookie"}
+
+
+@dataclass
+class Entry:
+    """A page as stored: under which data version, its headers, and its body in each encoding."""
+
+    generation: str
+    headers: list[tuple[str, str]]
+    bodies: dict[str, bytes] = field(default_factory=dict)
+
+
+def is_cacheable_request(request: HttpRequest) -> bool:
+    """Whether the request may be answered with a page any anonymous visitor would get."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+        and "authorization" not in request.headers
+    )
+
+
+def cache_key(request: HttpRequest) -> str:
+    parameters = urlencode(sorted(request.GET.lists()), doseq=True)
+    address = f"{request.scheme}://{request.get_host()}{request.path_info}?{parameters}"
+    variant = f"{address}|{translation.get_language()}|{timezone.localdate().isoformat()}"
+    return "page:" + hashlib.sha256(variant.encode()).hexdigest()
+
+
+def is_storable(response: HttpResponse) -> bool:
+    if response.status_code != 200 or response.cookies:
+        return False
+    control = response.get("Cache-Control", "").lower()
+    if any(word in control for word in ("private", "no-store", "no-cache")):
+        return False
+    varies = {name.strip().lower() for name in response.get("Vary", "").split(",") if name.strip()}
+    return varies <= VARY_COVERED
+
+
+def accepted_encoding(request: HttpRequest) -> str:
+    """ "br", "gzip" or "" (as it is): the best the request accepts."""
+    accepted = set()
+    for part in request.headers.get("accept-encoding", "").split(","):
+        name, _, parameters = part.partition(";")
+        quality = parameters.strip().lower().removeprefix("q=")
+        refused = bool(parameters) and quality.strip("0.") == ""
+        if name.strip() and not refused:
+            accepted.add(name.strip().lower())
+    return next((encoding for encoding in ENCODINGS if encoding in accepted or "*" in accepted), "")
+
+
+def compressed(content: bytes, encoding: str) -> bytes:
+    if encoding == "br":
+        return brotli.compress(content, quality=BROTLI_QUALITY)
+    return gzip.compress(content, compresslevel=GZIP_LEVEL, mtime=0)
+
+
+def mark_version(response: HttpResponse, version: DataVersion, key: str) -> None:
+    """Give a public page the ETag and Last-Modified of the data version, unless its view gave its own.
+
+    The ETag names the address too, as pages differ under one version. A visitor is told to ask
+    again each time (`no-cache`): the answer is a 304 while nothing has changed.
+    """
+    if not response.has_header("ETag"):
+        response["ETag"] = f'W/"{version.generation[:16]}-{key[-16:]}"'
+    if not response.has_header("Last-Modified"):
+        response["Last-Modified"] = http_date(int(version.changed_at.timestamp()))
+    if not response.has_header("Cache-Control"):
+        response["Cache-Control"] = "no-cache"
+
+
+def entry_of(headers: list[tuple[str, str]], content: bytes, generation: str, encodings) -> Entry:
+    """A page as stored, its body compressed in `encodings` once, when it is worth it."""
+    content_type = next((value for name, value in headers if name.lower() == "content-type"), "")
+    bodies = {"": content}
+    if content_type.startswith(COMPRESSIBLE) and len(content) >= MIN_COMPRESS_BYTES:
+        bodies |= {encoding: compressed(content, encoding) for encoding in encodings if encoding}
+        varies = [name.strip() for key, value in headers if key.lower() == "vary" for name in value.split(",")]
+        vary = ", ".join(dict.fromkeys([*varies, "Accept-Encoding"]))
+        headers = [(name, value) for name, value in headers if name.lower() != "vary"] + [("Vary", vary)]
+    return Entry(generation=generation, headers=headers, bodies=bodies)
+
+
+def response_of(entry: Entry, encoding: str) -> HttpResponse:
+    encoding = encoding if encoding in entry.bodies else ""
+    response = HttpResponse(entry.bodies[encoding])
+    for name, value in entry.headers:
+        response[name] = value
+    if encoding:
+        response["Content-Encoding"] = encoding
+    return response
+
+
+def _replayed_headers(response: HttpResponse) -> list[tuple[str, str]]:
+    return [(name, value) for name, value in response.items() if name.lower() not in NOT_REPLAYED]
+
+
+def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The view's anonymous answers kept in the cache until the data changes (see above)."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not is_cacheable_request(request):
+            return view(request, *args, **kwargs)
+        version = data_version(request)
+        key = cache_key(request)
+        encoding = accepted_encoding(request)
+        entry = cache.get(key)
+        if entry is not None and entry.generation == version.generation:
+            return _answer(request, response_of(entry, encoding))
+        lock = f"{key}:rebuild"
+        if cache.add(lock, True, LOCK_SECONDS):
+            return _render(view(request, *args, **kwargs), request, version, key, encoding, lock=lock)
+        if entry is not None:
+            # Another request is making the new page: this one gets the page as it was.
+            return _answer(request, response_of(entry, encoding))
+        waited = _wait_for(key, lock, version.generation)
+        if waited is not None:
+            return _answer(request, response_of(waited, encoding))
+        return _render(view(request, *args, **kwargs), request, version, key, encoding, lock=None)
+
+    return wrapped
+
+
+def _render(
+    response: HttpResponse, request: HttpRequest, version: DataVersion, key: str, encoding: str, *, lock: str | None
+) -> HttpResponse:
+    """The view's fresh response, stored when this request holds the lock, which it then lets go."""
+    if isinstance(response, SimpleTemplateResponse):
+        # The API's responses are rendered after the view; the body is needed now.
+        response.render()
+    if not is_storable(response):
+        _release(lock)
+        return response
+    mark_version(response, version, key)
+    if response.streaming:
+        answer = _answer(request, response)
+        if answer is not response:
+            _release(lock)
+            response.close()
+            return answer
+        return _streamed(response, version.generation, key, lock)
+    encodings = ENCODINGS if lock else (encoding,)
+    entry = entry_of(_replayed_headers(response), response.content, version.generation, encodings)
+    if lock:
+        cache.set(key, entry, ENTRY_SECONDS)
+        _release(lock)
+    return _answer(request, response_of(entry, encoding))
+
+
+def _streamed(response: StreamingHttpResponse, generation: str, key: str, lock: str | None) -> StreamingHttpResponse:
+    """The stream as it is made, stored once complete when this request holds the lock and it is small enough."""
+    headers = _replayed_headers(response)
+    streamed = StreamingHttpResponse(_Tee(response, headers, generation, key, lock))
+    for name, value in headers:
+        streamed[name] = value
+    return streamed
+
+
+class _Tee:
+    """A streamed response's chunks, passed on and kept; stored when the last has been sent.
+
+    Closed by the server when the answer ends, sent whole or not: the lock is let go then.
+    """
+
+    def __init__(self, response: StreamingHttpResponse, headers, generation: str, key: str, lock: str | None):
+        self.response, self.headers, self.generation, self.key, self.lock = response, headers, generation, key, lock
+        self.kept: list[bytes] | None = [] if lock else None
+        self.size = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self.response.streaming_content:
+            if self.kept is not None:
+                self.kept.append(chunk)
+                self.size += len(chunk)
+                if self.size > MAX_STREAM_BYTES:
+                    self.kept = None
+            yield chunk
+        if self.kept is not None:
+            cache.set(self.key, entry_of(self.headers, b"".join(self.kept), self.generation, ENCODINGS), ENTRY_SECONDS)
+
+    def close(self) -> None:
+        _release(self.lock)
+        self.response.close()
+
+
+def _release(lock: str | None) -> None:
+    if lock:
+        cache.delete(lock)
+
+
+def _wait_for(key: str, lock: str, generation: str) -> Entry | None:
+    """The page another request is rendering under `generation`, once stored; None if it does not
+    come in time, or if no request holds the lock (the cache does not answer)."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while cache.has_key(lock) and time.monotonic() < deadline:
+        time.sleep(POLL_SECONDS)
+        entry = cache.get(key)
+        if entry is not None and entry.generation == generation:
+            return entry
+    return None
+
+
+def _answer(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """The response, or 304 when the visitor holds it already."""
+    return get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+        response=response,
+    )
