@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis import RedisError
 from redis.backoff import NoBackoff
 from redis.retry import Retry
@@ -119,6 +119,26 @@ def _without_credentials(location: str) -> str:
     return f"{parts.scheme}://{host}{parts.path}"
 
 
+class ReusedClients(RedisCacheClient):
+    """Django's Redis client maker, keeping one client per connection pool.
+
+    Django makes a new client object for every cache call, about a fifth of a millisecond each:
+    as much as the rest of a page served from the cache. A client holds no connection of its
+    own (its pool does), and is safe to share between threads.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._made: dict[int, Any] = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._made.get(id(pool))
+        if client is None:
+            client = self._made[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FailSoftRedisCache(RedisCache):
     """Django's Redis cache, for which Redis not answering is a miss, never an error.
 
@@ -132,6 +152,7 @@ class FailSoftRedisCache(RedisCache):
         retry_seconds = options.pop("RETRY_SECONDS", RETRY_SECONDS)
         log_seconds = options.pop("LOG_SECONDS", LOG_SECONDS)
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = ReusedClients
         self.breaker = Breaker(_without_credentials(self._servers[0]), retry_seconds, log_seconds)
 
     def _attempt(self, operation: Callable[..., Any], fallback: Any, *args: Any) -> Any:

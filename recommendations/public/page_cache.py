@@ -35,7 +35,7 @@ import gzip
 import hashlib
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import brotli
@@ -80,11 +80,12 @@ NOT_REPLAYED = {"content-length", "content-encoding", "date", "set-cookie"}
 
 @dataclass
 class Entry:
-    """A page as stored: under which data version, its headers, and its body in each encoding."""
+    """A page as stored for one encoding ("" for as it is): under which data version, its headers and body."""
 
     generation: str
     headers: list[tuple[str, str]]
-    bodies: dict[str, bytes] = field(default_factory=dict)
+    body: bytes
+    encoding: str
 
 
 def is_cacheable_request(request: HttpRequest) -> bool:
@@ -146,26 +147,35 @@ def mark_version(response: HttpResponse, version: DataVersion, key: str) -> None
         response["Cache-Control"] = "no-cache"
 
 
-def entry_of(headers: list[tuple[str, str]], content: bytes, generation: str, encodings) -> Entry:
-    """A page as stored, its body compressed in `encodings` once, when it is worth it."""
+def entries_of(headers: list[tuple[str, str]], content: bytes, generation: str, encodings) -> dict[str, Entry]:
+    """The page as stored for each of `encodings`, its body compressed once for each when it is worth it.
+
+    Each encoding has its own entry, so that a visitor's answer reads from the cache the body it
+    is sent and no other; a body not worth compressing is stored as it is for each.
+    """
     content_type = next((value for name, value in headers if name.lower() == "content-type"), "")
-    bodies = {"": content}
-    if content_type.startswith(COMPRESSIBLE) and len(content) >= MIN_COMPRESS_BYTES:
-        bodies |= {encoding: compressed(content, encoding) for encoding in encodings if encoding}
-        varies = [name.strip() for key, value in headers if key.lower() == "vary" for name in value.split(",")]
-        vary = ", ".join(dict.fromkeys([*varies, "Accept-Encoding"]))
-        headers = [(name, value) for name, value in headers if name.lower() != "vary"] + [("Vary", vary)]
-    return Entry(generation=generation, headers=headers, bodies=bodies)
+    if not (content_type.startswith(COMPRESSIBLE) and len(content) >= MIN_COMPRESS_BYTES):
+        return {encoding: Entry(generation, headers, content, "") for encoding in encodings}
+    varies = [name.strip() for key, value in headers if key.lower() == "vary" for name in value.split(",")]
+    vary = ", ".join(dict.fromkeys([*varies, "Accept-Encoding"]))
+    headers = [(name, value) for name, value in headers if name.lower() != "vary"] + [("Vary", vary)]
+    return {
+        encoding: Entry(generation, headers, compressed(content, encoding) if encoding else content, encoding)
+        for encoding in encodings
+    }
 
 
-def response_of(entry: Entry, encoding: str) -> HttpResponse:
-    encoding = encoding if encoding in entry.bodies else ""
-    response = HttpResponse(entry.bodies[encoding])
+def response_of(entry: Entry) -> HttpResponse:
+    response = HttpResponse(entry.body)
     for name, value in entry.headers:
         response[name] = value
-    if encoding:
-        response["Content-Encoding"] = encoding
+    if entry.encoding:
+        response["Content-Encoding"] = entry.encoding
     return response
+
+
+def _store(key: str, entries: dict[str, Entry]) -> None:
+    cache.set_many({f"{key}:{encoding}": entry for encoding, entry in entries.items()}, ENTRY_SECONDS)
 
 
 def _replayed_headers(response: HttpResponse) -> list[tuple[str, str]]:
@@ -182,18 +192,18 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         version = data_version(request)
         key = cache_key(request)
         encoding = accepted_encoding(request)
-        entry = cache.get(key)
+        entry = cache.get(f"{key}:{encoding}")
         if entry is not None and entry.generation == version.generation:
-            return _answer(request, response_of(entry, encoding))
+            return _answer(request, response_of(entry))
         lock = f"{key}:rebuild"
         if cache.add(lock, True, LOCK_SECONDS):
             return _render(view(request, *args, **kwargs), request, version, key, encoding, lock=lock)
         if entry is not None:
             # Another request is making the new page: this one gets the page as it was.
-            return _answer(request, response_of(entry, encoding))
-        waited = _wait_for(key, lock, version.generation)
+            return _answer(request, response_of(entry))
+        waited = _wait_for(f"{key}:{encoding}", lock, version.generation)
         if waited is not None:
-            return _answer(request, response_of(waited, encoding))
+            return _answer(request, response_of(waited))
         return _render(view(request, *args, **kwargs), request, version, key, encoding, lock=None)
 
     return wrapped
@@ -217,12 +227,12 @@ def _render(
             response.close()
             return answer
         return _streamed(response, version.generation, key, lock)
-    encodings = ENCODINGS if lock else (encoding,)
-    entry = entry_of(_replayed_headers(response), response.content, version.generation, encodings)
+    encodings = ("", *ENCODINGS) if lock else (encoding,)
+    entries = entries_of(_replayed_headers(response), response.content, version.generation, encodings)
     if lock:
-        cache.set(key, entry, ENTRY_SECONDS)
+        _store(key, entries)
         _release(lock)
-    return _answer(request, response_of(entry, encoding))
+    return _answer(request, response_of(entries[encoding]))
 
 
 def _streamed(response: StreamingHttpResponse, generation: str, key: str, lock: str | None) -> StreamingHttpResponse:
@@ -254,7 +264,7 @@ class _Tee:
                     self.kept = None
             yield chunk
         if self.kept is not None:
-            cache.set(self.key, entry_of(self.headers, b"".join(self.kept), self.generation, ENCODINGS), ENTRY_SECONDS)
+            _store(self.key, entries_of(self.headers, b"".join(self.kept), self.generation, ("", *ENCODINGS)))
 
     def close(self) -> None:
         _release(self.lock)

@@ -133,6 +133,20 @@ def test_when_redis_comes_back_pages_are_cached_again(
     assert cache_lines(caplog)[-1].startswith(f"The cache at {redis_process.url} answers again after")
 
 
+def test_each_process_keeps_its_redis_clients_rather_than_making_one_a_call(
+    client, published, redis_process, use_cache
+):
+    use_cache(redis_process.url)
+    client.get("/about/")
+    backend = caches["default"]._cache
+    assert backend.get_client() is backend.get_client()
+    assert backend.get_client(write=True) is backend.get_client()
+    redis_process.stop()
+    redis_process.start()  # the same port, new connections in the same pool
+    caches["default"].set("still", "here")
+    assert caches["default"].get("still") == "here"
+
+
 def test_the_health_check_reports_the_cache_and_stays_200_without_it(client, db, redis_process, use_cache):
     use_cache(redis_process.url, retry_seconds=1)
     assert client.get("/healthz").json() == {"status": "ok", "database": "up", "cache": "up"}

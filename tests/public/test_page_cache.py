@@ -218,7 +218,7 @@ def test_what_not_every_visitor_may_be_given_is_not_stored(response):
         return response
 
     view(_request())
-    assert cache.get(page_cache.cache_key(_request())) is None
+    assert cache.get(f"{page_cache.cache_key(_request())}:") is None
 
 
 def test_a_response_that_sets_a_cookie_is_not_stored():
@@ -229,4 +229,4 @@ def test_a_response_that_sets_a_cookie_is_not_stored():
         return answer
 
     view(_request())
-    assert cache.get(page_cache.cache_key(_request())) is None
+    assert cache.get(f"{page_cache.cache_key(_request())}:") is None
