@@ -100,12 +100,25 @@ class FollowUpActionQuerySet(models.QuerySet):
         """New actions submitted, and published ones with a submitted revision."""
         return self.filter(Q(state=ActionState.SUBMITTED) | Q(revisions__state=ActionState.SUBMITTED)).distinct()
 
+    def open_work(self) -> FollowUpActionQuerySet:
+        """What a focal point still works on or waits for: actions not published yet, and
+        published ones with an edit open (a draft, returned or submitted revision).
+
+        Both are few: their ids come from the state index and the open revisions, so that an
+        actor's thousands of published actions are not read to find them.
+        """
+        unpublished = [state for state in ActionState.values if state != ActionState.PUBLISHED]
+        new = FollowUpAction.objects.filter(state__in=unpublished).order_by().values("pk")
+        edited = ActionRevision.objects.open().order_by().values("action")
+        return self.filter(pk__in=new.union(edited))
+
     def with_working_copies(self) -> FollowUpActionQuerySet:
-        """Actions whose `working_copy()` reads no more: their open revision, with its submitter, comes in one query."""
+        """Actions whose `working_copy()` reads no more: their open revision, with its submitter and
+        reviewer, comes in one query."""
         return self.prefetch_related(
             Prefetch(
                 "revisions",
-                queryset=ActionRevision.objects.open().select_related("submitted_by"),
+                queryset=ActionRevision.objects.open().select_related("submitted_by", "reviewed_by"),
                 to_attr="open_revisions",
             )
         )

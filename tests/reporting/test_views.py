@@ -251,18 +251,6 @@ def make_actions(actor, user, paragraph, count, *, submit=False):
 
 
 @pytest.mark.parametrize("count", [3, 30])
-def test_the_workspace_takes_a_fixed_number_of_queries(
-    thai_client, thailand, thai_focal_point, p15, count, django_assert_num_queries
-):
-    make_actions(thailand, thai_focal_point, p15, count)
-    # session, user, the data version and the header's meeting (read once per version),
-    # appointment, recommendations, statuses, actions, their recommendations, their open
-    # revisions, last submission (actions, revisions), open rounds
-    with django_assert_num_queries(13):
-        assert thai_client.get("/my/").status_code == 200
-
-
-@pytest.mark.parametrize("count", [3, 30])
 def test_the_review_queue_takes_a_fixed_number_of_queries(
     secretariat_client, thailand, thai_focal_point, p15, count, django_assert_num_queries
 ):

@@ -6,7 +6,9 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
@@ -20,6 +22,10 @@ from ..access import SignInRequired, get_action_for_user, get_evidence_file_for_
 from ..forms import ActionForm
 
 logger = logging.getLogger(__name__)
+
+# The workspace lists the open work in full and the published actions a page at a time, so that
+# an actor with thousands of actions gets the page as fast as one with a few.
+PUBLISHED_PAGE_SIZE = 20
 
 
 @require_safe
@@ -37,18 +43,19 @@ def home(request: HttpRequest) -> HttpResponse:
         .order_by("-addressed", "meeting__start_date", "number")
     )
     statuses = {row.paragraph_id: row for row in ImplementationStatus.objects.filter(actor=actor)}
-    actions = (
-        FollowUpAction.objects.filter(actor=actor)
-        .with_working_copies()
-        .prefetch_related("recommendations")
-        .order_by("-updated_at")
-    )
-    rows = [(action, action.working_copy()) for action in actions]
+    actions = FollowUpAction.objects.filter(actor=actor).with_working_copies().prefetch_related("recommendations")
+    open_work = [
+        (action, action.working_copy())
+        for action in actions.open_work().select_related("reviewed_by").order_by("-updated_at")
+    ]
+    published = _page(request, actions.published().order_by("-published_at", "-pk"))
     context = {
         "actor": actor,
         "recommendations": [(paragraph, statuses.get(paragraph.pk)) for paragraph in paragraphs],
-        "actions": rows,
-        "returned": [(action, copy) for action, copy in rows if copy.state == ActionState.RETURNED],
+        "open_work": open_work,
+        "returned": [(action, copy) for action, copy in open_work if copy.state == ActionState.RETURNED],
+        "published": published,
+        "published_rows": [(action, action.working_copy()) for action in published],
         "rounds": [
             (round_, last is not None and last >= round_.opens_on)
             for last in [rounds.last_submission(actor)]
@@ -56,6 +63,16 @@ def home(request: HttpRequest) -> HttpResponse:
         ],
     }
     return render(request, "reporting/home.html", context)
+
+
+def _page(request: HttpRequest, actions: QuerySet[FollowUpAction]) -> Page:
+    """The page of `actions` that ?page= asks for: 400 when it is not a number, 404 past the last page."""
+    try:
+        return Paginator(actions, PUBLISHED_PAGE_SIZE).page(request.GET.get("page", 1))
+    except PageNotAnInteger as error:
+        raise BadRequest("?page= must be a whole number from 1.") from error
+    except EmptyPage as error:
+        raise Http404("There are no published actions on this page.") from error
 
 
 @login_required
