@@ -300,6 +300,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# After a change to the data, how many public pages the site makes again at once (the others
+# are served as they were meanwhile): each takes a worker, so a few per app server.
+PAGE_REBUILDS_AT_ONCE = int(os.environ.get("DJANGO_PAGE_REBUILDS_AT_ONCE", "2"))
+
 # Idle secretariat sessions end after 30 minutes; focal points sign in for a working day.
 STAFF_SESSION_IDLE_SECONDS = 30 * 60
 SESSION_AGE_SECONDS = 8 * 60 * 60

@@ -16,10 +16,12 @@ or the middleware already account for. A streamed export is sent as it is made a
 complete, if it stays under `MAX_STREAM_BYTES`: filtered exports are then served from the cache,
 full dumps keep their first bytes early and are answered by their ETag.
 
-When the data changes, one request per address rebuilds the page (it holds a short lock in the
-cache); the others are given the page as it was until the new one is stored, or, when there is
-none yet, wait for it a short while and then render it themselves. A cache that does not answer
-holds no lock: every request renders its own page, as without a cache.
+When the data changes, one request per address makes the page again (it holds a short lock in
+the cache), and at most `PAGE_REBUILDS_AT_ONCE` such requests across the site at a time (each
+takes a worker); meanwhile the others are given the page as it was. A page never made yet is
+made by one request while the others wait for it a short while, then make it themselves. A
+cache that does not answer holds no lock: every request renders its own page, as without a
+cache.
 
 Each such page carries an ETag and Last-Modified from the data version and is answered with 304
 when the visitor holds it. HTML, JSON, feeds and CSV go compressed (Brotli or gzip) to browsers
@@ -196,49 +198,68 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if entry is not None and entry.generation == version.generation:
             return _answer(request, response_of(entry))
         lock = f"{key}:rebuild"
-        if cache.add(lock, True, LOCK_SECONDS):
-            return _render(view(request, *args, **kwargs), request, version, key, encoding, lock=lock)
-        if entry is not None:
-            # Another request is making the new page: this one gets the page as it was.
-            return _answer(request, response_of(entry))
-        waited = _wait_for(f"{key}:{encoding}", lock, version.generation)
-        if waited is not None:
-            return _answer(request, response_of(waited))
-        return _render(view(request, *args, **kwargs), request, version, key, encoding, lock=None)
+        if entry is None:
+            if cache.add(lock, True, LOCK_SECONDS):
+                return _render(view(request, *args, **kwargs), request, version, key, encoding, locks=(lock,))
+            waited = _wait_for(f"{key}:{encoding}", lock, version.generation)
+            if waited is not None:
+                return _answer(request, response_of(waited))
+            return _render(view(request, *args, **kwargs), request, version, key, encoding, locks=())
+        # The data changed since the page was made: one request makes it again, when few others
+        # are making pages; meanwhile the others get the page as it was.
+        locks = _rebuild_locks(lock)
+        if locks:
+            return _render(view(request, *args, **kwargs), request, version, key, encoding, locks=locks)
+        return _answer(request, response_of(entry))
 
     return wrapped
 
 
+def _rebuild_locks(lock: str) -> tuple[str, ...]:
+    """The page's lock and one of the site's rebuild slots when both are free, taken; else none.
+
+    A change to the data makes every page stale at once: the slots keep the pages being made
+    again to a few at a time, so that the servers' workers keep answering from the cache.
+    """
+    if not cache.add(lock, True, LOCK_SECONDS):
+        return ()
+    for slot in range(settings.PAGE_REBUILDS_AT_ONCE):
+        if cache.add(f"page-rebuild-slot:{slot}", True, LOCK_SECONDS):
+            return (lock, f"page-rebuild-slot:{slot}")
+    cache.delete(lock)
+    return ()
+
+
 def _render(
-    response: HttpResponse, request: HttpRequest, version: DataVersion, key: str, encoding: str, *, lock: str | None
+    response: HttpResponse, request: HttpRequest, version: DataVersion, key: str, encoding: str, *, locks: tuple
 ) -> HttpResponse:
-    """The view's fresh response, stored when this request holds the lock, which it then lets go."""
+    """The view's fresh response, stored when this request holds the page's lock, which it then lets go."""
     if isinstance(response, SimpleTemplateResponse):
         # The API's responses are rendered after the view; the body is needed now.
         response.render()
     if not is_storable(response):
-        _release(lock)
+        _release(locks)
         return response
     mark_version(response, version, key)
     if response.streaming:
         answer = _answer(request, response)
         if answer is not response:
-            _release(lock)
+            _release(locks)
             response.close()
             return answer
-        return _streamed(response, version.generation, key, lock)
-    encodings = ("", *ENCODINGS) if lock else (encoding,)
+        return _streamed(response, version.generation, key, locks)
+    encodings = ("", *ENCODINGS) if locks else (encoding,)
     entries = entries_of(_replayed_headers(response), response.content, version.generation, encodings)
-    if lock:
+    if locks:
         _store(key, entries)
-        _release(lock)
+        _release(locks)
     return _answer(request, response_of(entries[encoding]))
 
 
-def _streamed(response: StreamingHttpResponse, generation: str, key: str, lock: str | None) -> StreamingHttpResponse:
+def _streamed(response: StreamingHttpResponse, generation: str, key: str, locks: tuple) -> StreamingHttpResponse:
     """The stream as it is made, stored once complete when this request holds the lock and it is small enough."""
     headers = _replayed_headers(response)
-    streamed = StreamingHttpResponse(_Tee(response, headers, generation, key, lock))
+    streamed = StreamingHttpResponse(_Tee(response, headers, generation, key, locks))
     for name, value in headers:
         streamed[name] = value
     return streamed
@@ -247,12 +268,12 @@ def _streamed(response: StreamingHttpResponse, generation: str, key: str, lock: 
 class _Tee:
     """A streamed response's chunks, passed on and kept; stored when the last has been sent.
 
-    Closed by the server when the answer ends, sent whole or not: the lock is let go then.
+    Closed by the server when the answer ends, sent whole or not: the locks are let go then.
     """
 
-    def __init__(self, response: StreamingHttpResponse, headers, generation: str, key: str, lock: str | None):
-        self.response, self.headers, self.generation, self.key, self.lock = response, headers, generation, key, lock
-        self.kept: list[bytes] | None = [] if lock else None
+    def __init__(self, response: StreamingHttpResponse, headers, generation: str, key: str, locks: tuple):
+        self.response, self.headers, self.generation, self.key, self.locks = response, headers, generation, key, locks
+        self.kept: list[bytes] | None = [] if locks else None
         self.size = 0
 
     def __iter__(self) -> Iterator[bytes]:
@@ -267,13 +288,13 @@ class _Tee:
             _store(self.key, entries_of(self.headers, b"".join(self.kept), self.generation, ("", *ENCODINGS)))
 
     def close(self) -> None:
-        _release(self.lock)
+        _release(self.locks)
         self.response.close()
 
 
-def _release(lock: str | None) -> None:
-    if lock:
-        cache.delete(lock)
+def _release(locks: tuple) -> None:
+    if locks:
+        cache.delete_many(locks)
 
 
 def _wait_for(key: str, lock: str, generation: str) -> Entry | None:

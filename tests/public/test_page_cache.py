@@ -172,6 +172,29 @@ def test_while_a_page_is_rebuilt_the_others_get_the_page_as_it_was():
     assert len(calls) == 1
 
 
+def test_after_a_change_only_a_few_pages_are_made_again_at_once_the_others_served_as_they_were(settings):
+    settings.PAGE_REBUILDS_AT_ONCE = 1
+    calls = []
+
+    @page_cache.cached_page
+    def view(request):
+        calls.append(request.path)
+        return HttpResponse(f"{request.path} {len(calls)}")
+
+    view(_request("/one/"))
+    view(_request("/two/"))
+    changed = {path: _request(path) for path in ("/one/", "/two/")}
+    for request in changed.values():
+        request._data_version = DataVersion(generation="b" * 32)
+    cache.add("page-rebuild-slot:0", True)  # another page is being made
+    assert view(changed["/one/"]).content == b"/one/ 1"
+    assert cache.get(f"{page_cache.cache_key(changed['/one/'])}:rebuild") is None
+    cache.delete("page-rebuild-slot:0")
+    assert view(changed["/two/"]).content == b"/two/ 3"
+    assert cache.get("page-rebuild-slot:0") is None
+    assert view(changed["/two/"]).content == b"/two/ 3"
+
+
 def test_a_crowd_on_a_page_not_yet_made_makes_it_once():
     calls = []
 
