@@ -38,6 +38,7 @@ import hashlib
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlencode
 
 import brotli
@@ -103,8 +104,33 @@ def is_cacheable_request(request: HttpRequest) -> bool:
 def cache_key(request: HttpRequest) -> str:
     parameters = urlencode(sorted(request.GET.lists()), doseq=True)
     address = f"{request.scheme}://{request.get_host()}{request.path_info}?{parameters}"
-    variant = f"{address}|{translation.get_language()}|{timezone.localdate().isoformat()}"
+    variant = f"{address}|{translation.get_language()}|{timezone.localdate().isoformat()}|{release()}"
     return "page:" + hashlib.sha256(variant.encode()).hexdigest()
+
+
+# What a page is made from besides the data: the code, the templates, and the static files' names.
+RELEASE_SOURCES = ("apc_tracker", "recommendations", "templates")
+RELEASE_SUFFIXES = (".py", ".html", ".json", ".txt", ".xml")
+
+
+@functools.cache
+def release() -> str:
+    """A fingerprint of this release, so that pages made by another (before an upgrade, or by a
+    server not yet upgraded) are not served by this one; read once per process."""
+    digest = hashlib.sha256()
+    files = sorted(
+        path
+        for source in RELEASE_SOURCES
+        for path in (settings.BASE_DIR / source).rglob("*")
+        if path.suffix in RELEASE_SUFFIXES and path.is_file()
+    )
+    for path in files:
+        digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
+        digest.update(path.read_bytes())
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if manifest.is_file():
+        digest.update(manifest.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def is_storable(response: HttpResponse) -> bool:

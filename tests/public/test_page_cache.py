@@ -195,6 +195,25 @@ def test_after_a_change_only_a_few_pages_are_made_again_at_once_the_others_serve
     assert view(changed["/two/"]).content == b"/two/ 3"
 
 
+def test_a_page_made_by_another_release_is_not_served(monkeypatch):
+    calls = []
+
+    @page_cache.cached_page
+    def view(request):
+        calls.append(request)
+        return HttpResponse(f"release {len(calls)}")
+
+    assert view(_request()).content == b"release 1"
+    assert view(_request()).content == b"release 1"
+    monkeypatch.setattr(page_cache, "release", lambda: "next-release")
+    assert view(_request()).content == b"release 2"
+
+
+def test_the_release_fingerprint_is_the_same_for_every_process_of_one_checkout():
+    assert page_cache.release() == page_cache.release.__wrapped__()
+    assert len(page_cache.release()) == 16
+
+
 def test_a_crowd_on_a_page_not_yet_made_makes_it_once():
     calls = []
 
