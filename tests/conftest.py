@@ -20,6 +20,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from recommendations.models import Actor, Meeting
+from recommendations.public import page_cache
 from recommendations.reporting.appointments import add_focal_point
 
 PASSWORD = "correct horse battery staple 2006"
@@ -145,7 +146,10 @@ def security_log(caplog):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache, as its database starts empty."""
+    """Each test starts with an empty cache, as its database starts empty, and so do the pages
+    each process keeps."""
     cache.clear()
+    page_cache.recent.clear()
     yield
     cache.clear()
+    page_cache.recent.clear()

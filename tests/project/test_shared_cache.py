@@ -11,6 +11,7 @@ from django.test import Client
 
 from apc_tracker.cache import TIMEOUT_SECONDS
 from recommendations.models import Actor, Paragraph, Status
+from recommendations.public import page_cache
 from recommendations.reporting import workflow
 from tests.conftest import sign_in_with_second_factor
 from tests.public.conftest import make_action
@@ -122,6 +123,9 @@ def test_when_redis_comes_back_pages_are_cached_again(
     with django_assert_num_queries(1):  # the data version; the body and the header from Redis
         client.get("/")
     redis_process.stop()
+    with django_assert_num_queries(1):  # the page this process served last, from its own memory
+        assert client.get("/").status_code == 200
+    page_cache.recent.clear()  # as in a process that has not served it yet
     with django_assert_num_queries(10):  # the whole dashboard, as without a cache
         assert client.get("/").status_code == 200
     redis_process.start()  # the same port, empty

@@ -45,6 +45,30 @@ def test_a_page_already_made_costs_one_query_at_n_and_ten_times_n(
         assert again.getvalue() == body
 
 
+def test_a_page_read_from_the_shared_cache_is_then_answered_from_the_process_own_memory(client, follow_up):
+    client.get("/recommendations/bangkok-2006/12/")
+    page_cache.recent.clear()
+    first = client.get("/recommendations/bangkok-2006/12/")
+    cache.clear()
+    assert client.get("/recommendations/bangkok-2006/12/").content == first.content
+    DataVersion.objects.advance()
+    assert client.get("/recommendations/bangkok-2006/12/").status_code == 200
+    assert cache.get(f"{page_cache.cache_key(first.wsgi_request)}:")
+
+
+def test_the_process_own_memory_keeps_the_latest_pages_up_to_its_limit():
+    recent = page_cache.RecentPages(limit=100)
+    for number in range(5):
+        recent.put(f"page-{number}", page_cache.Entry("g", [], b"x" * 20, ""))
+    recent.get("page-0", "g")
+    recent.put("page-5", page_cache.Entry("g", [], b"x" * 20, ""))
+    assert list(recent.entries) == ["page-2", "page-3", "page-4", "page-0", "page-5"]
+    assert recent.size == 100
+    assert recent.get("page-5", "another version") is None
+    recent.put("too-large", page_cache.Entry("g", [], b"x" * 26, ""))
+    assert recent.get("too-large", "g") is None
+
+
 def test_the_order_of_the_parameters_does_not_make_another_page(client, follow_up, django_assert_num_queries):
     first = client.get("/recommendations/?theme=2&status=in_progress")
     with django_assert_num_queries(1):
