@@ -265,24 +265,28 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         version = data_version(request)
         key = cache_key(request)
         encoding = accepted_encoding(request)
-        entry = recent.get(f"{key}:{encoding}", version.generation) or cache.get(f"{key}:{encoding}")
+        stored = f"{key}:{encoding}"
+
+        def made(locks: tuple[str, ...]) -> HttpResponse:
+            return _render(view(request, *args, **kwargs), request, version, key, encoding, locks=locks)
+
+        entry = recent.get(stored, version.generation)
+        if entry is not None:
+            return _answer(request, response_of(entry))
+        entry = cache.get(stored)
         if entry is not None and entry.generation == version.generation:
-            recent.put(f"{key}:{encoding}", entry)
+            recent.put(stored, entry)
             return _answer(request, response_of(entry))
         lock = f"{key}:rebuild"
         if entry is None:
             if cache.add(lock, True, LOCK_SECONDS):
-                return _render(view(request, *args, **kwargs), request, version, key, encoding, locks=(lock,))
-            waited = _wait_for(f"{key}:{encoding}", lock, version.generation)
-            if waited is not None:
-                return _answer(request, response_of(waited))
-            return _render(view(request, *args, **kwargs), request, version, key, encoding, locks=())
+                return made((lock,))
+            waited = _wait_for(stored, lock, version.generation)
+            return _answer(request, response_of(waited)) if waited is not None else made(())
         # The data changed since the page was made: one request makes it again, when few others
         # are making pages; meanwhile the others get the page as it was.
         locks = _rebuild_locks(lock)
-        if locks:
-            return _render(view(request, *args, **kwargs), request, version, key, encoding, locks=locks)
-        return _answer(request, response_of(entry))
+        return made(locks) if locks else _answer(request, response_of(entry))
 
     return wrapped
 
