@@ -20,7 +20,7 @@ from .documents import (
     government,
 )
 from .progress import STATUS_MEANINGS, Basis, ImplementationStatus, Status, StatusLabels, StatusMilestone
-from .publishing import DataVersion, OpenDataLicence
+from .publishing import DataPart, DataVersion, OpenDataLicence
 from .reporting import (
     ActionContent,
     ActionPartner,
@@ -51,6 +51,7 @@ __all__ = [
     "ApiToken",
     "ActorKind",
     "Basis",
+    "DataPart",
     "DataVersion",
     "EvidenceFile",
     "EvidenceLink",

@@ -2,7 +2,10 @@
 
 The *data version* is one row, replaced by every write that can change what the public site
 and the exports show (see progress.freshness), in that write's own transaction: every process
-reads the same version, whatever cache each has. The *licence* is the one the secretariat
+reads the same version, whatever cache each has. The *data parts* do the same for the pages
+that show only some of the data (one actor's, one recommendation's): a write replaces the
+version of the parts it touched, so that those pages stay as they are when another actor
+publishes. The *licence* is the one the secretariat
 sets for the data the site produces; the outcome documents' text is quoted from its source
 and is not ours to license.
 """
@@ -10,6 +13,7 @@ and is not ours to license.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from django.db import models
 from django.utils import timezone
@@ -52,6 +56,62 @@ class DataVersion(models.Model):
     @property
     def etag(self) -> str:
         return f'"{self.generation}"'
+
+
+class DataPartManager(models.Manager):
+    def advance(self, names: Iterable[str]) -> None:
+        """Mark these parts of the data as changed now, with one statement in the caller's transaction."""
+        generation, now = _new_generation(), timezone.now()
+        # In one order, so that two writes touching the same parts lock their rows alike.
+        self.bulk_create(
+            [DataPart(name=name, generation=generation, changed_at=now) for name in sorted(set(names))],
+            update_conflicts=True,
+            unique_fields=["name"],
+            update_fields=["generation", "changed_at"],
+        )
+
+    def read_with_data_version(self, names: Iterable[str]) -> tuple[DataVersion | None, dict[str, DataPart]]:
+        """The data version and these parts as they are, in one query (a part never changed has no row)."""
+        label = models.Value("", output_field=models.CharField())
+        parts = self.filter(name__in=set(names)).values_list("name", "generation", "changed_at")
+        version = DataVersion.objects.filter(pk=DataVersion.SINGLETON).values_list(label, "generation", "changed_at")
+        rows = list(parts.union(version, all=True))
+        data_version = next(
+            (DataVersion(pk=DataVersion.SINGLETON, generation=g, changed_at=at) for name, g, at in rows if not name),
+            None,
+        )
+        return data_version, {name: DataPart(name, g, at) for name, g, at in rows if name}
+
+
+class DataPart(models.Model):
+    """A part of the public data and its own generation: what pages that show only that part
+    depend on (see progress.freshness for the parts and who changes them).
+
+    `WHOLE` stands for any change not confined to the named parts; every such page depends on it.
+    """
+
+    WHOLE = "whole"
+    STATUSES = "statuses"
+    MILESTONES = "milestones"
+
+    name = models.CharField(max_length=64, primary_key=True)
+    generation = models.CharField(max_length=32, default=_new_generation)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    objects = DataPartManager()
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.changed_at:%Y.%m.%d.%H%M%S}-{self.generation[:8]}"
+
+    @staticmethod
+    def of_actor(actor_id: int) -> str:
+        """The published actions an actor reports or joins as a partner."""
+        return f"actor:{actor_id}"
+
+    @staticmethod
+    def of_paragraph(paragraph_id: int) -> str:
+        """The published actions that answer a paragraph."""
+        return f"paragraph:{paragraph_id}"
 
 
 class OpenDataLicenceManager(models.Manager):

@@ -9,9 +9,18 @@ deletes of the models the figures read are caught by signals below; bulk writes 
 them call `figures_changed` themselves.
 
 The same version gives the open data's ETag and Last-Modified.
+
+A page that shows only some of the data says so (`page_cache.shows_only`): an actor's page shows its own
+actions, the statuses and their milestones, and nothing else that a publication changes. Its
+cached copy then depends on the versions of those *parts* (models.DataPart) and of the whole
+(any change not confined to parts: a meeting, an actor, a deletion), not on the data version,
+and stays as it is while other actors publish. A write names the parts it touched: an action's
+actor, partners and recommendations; the statuses and milestones when a refresh changed them.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
@@ -20,6 +29,7 @@ from django.http import HttpRequest
 
 from ..models import (
     Actor,
+    DataPart,
     DataVersion,
     FollowUpAction,
     ImplementationStatus,
@@ -54,8 +64,21 @@ def data_version(request: HttpRequest | None = None) -> DataVersion:
     return request._data_version
 
 
+def parts_of(request: HttpRequest, names: Iterable[str]) -> dict[str, str]:
+    """The generations of these parts of the data ("" for a part never changed), read once per
+    request; with them the data version, when the request has not read it yet."""
+    if not hasattr(request, "_part_generations"):
+        request._part_generations = {}
+    known = request._part_generations
+    if missing := set(names) - known.keys():
+        version, found = DataPart.objects.read_with_data_version(missing)
+        if version is not None and not hasattr(request, "_data_version"):
+            request._data_version = _remembered(version)
+        known.update({name: found[name].generation if name in found else "" for name in missing})
+    return {name: known[name] for name in names}
+
+
 def _read() -> DataVersion:
-    global _last_read
     try:
         version = DataVersion.objects.current()
     except (OperationalError, InterfaceError):
@@ -63,6 +86,11 @@ def _read() -> DataVersion:
         if last is None:
             raise
         return last
+    return _remembered(version)
+
+
+def _remembered(version: DataVersion) -> DataVersion:
+    global _last_read
     if _last_read is None or _last_read.generation != version.generation:
         _last_read = version
         cache.set(LAST_READ_KEY, (version.generation, version.changed_at), None)
@@ -77,26 +105,63 @@ def _last_read_by_any_process() -> DataVersion | None:
     return DataVersion(pk=DataVersion.SINGLETON, generation=generation, changed_at=changed_at)
 
 
-def figures_changed() -> None:
+def figures_changed(parts: Iterable[str] | None = None) -> None:
     """Advance the data version, in the caller's transaction: every cached public figure is
-    stale for every process once it commits."""
+    stale for every process once it commits. `parts` names the parts of the data the change is
+    confined to, for the pages that show only some (see above); without them it may be any."""
     DataVersion.objects.advance()
+    DataPart.objects.advance({DataPart.WHOLE} if parts is None else parts)
+
+
+def action_parts(action: FollowUpAction) -> set[str]:
+    """The parts of the data a published action is in: its actor's, its partners' and its recommendations'."""
+    actor_ids = {action.actor_id, *action.partners.values_list("pk", flat=True)}
+    paragraph_ids = action.recommendations.values_list("pk", flat=True)
+    return {DataPart.of_actor(pk) for pk in actor_ids} | {DataPart.of_paragraph(pk) for pk in paragraph_ids}
 
 
 def _changed(sender, instance, **kwargs) -> None:
+    figures_changed()
+
+
+def _action_changed(sender, instance: FollowUpAction, **kwargs) -> None:
     # A focal point's drafts never reach public figures: only an action that has been
     # published (published_at is kept from its first publication) can change them.
-    if isinstance(instance, FollowUpAction) and instance.published_at is None:
+    if instance.published_at is None:
         return
-    figures_changed()
+    figures_changed(action_parts(instance))
+
+
+def _action_deleted(sender, instance: FollowUpAction, **kwargs) -> None:
+    # Its links to recommendations and partners are gone by now: any page may have shown it.
+    if instance.published_at is not None:
+        figures_changed()
+
+
+def _action_relation_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
+    if reverse:
+        # From an actor's or a recommendation's side: which actions were touched is not at hand.
+        figures_changed()
+    elif instance.published_at is None:
+        return
+    elif action == "pre_clear":
+        figures_changed()
+    elif action in ("post_add", "post_remove"):
+        part = DataPart.of_actor if sender is FollowUpAction.partners.through else DataPart.of_paragraph
+        figures_changed(action_parts(instance) | {part(pk) for pk in pk_set})
 
 
 def connect() -> None:
     # The licence is part of what the data package says of the data.
-    for model in (Meeting, Theme, Paragraph, Actor, FollowUpAction, ImplementationStatus, OpenDataLicence):
+    for model in (Meeting, Theme, Paragraph, Actor, ImplementationStatus, OpenDataLicence):
         post_save.connect(_changed, sender=model, dispatch_uid=f"freshness-save-{model.__name__}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"freshness-delete-{model.__name__}")
-    for relation in (Paragraph.addressees, FollowUpAction.partners, FollowUpAction.recommendations):
+    post_save.connect(_action_changed, sender=FollowUpAction, dispatch_uid="freshness-save-FollowUpAction")
+    post_delete.connect(_action_deleted, sender=FollowUpAction, dispatch_uid="freshness-delete-FollowUpAction")
+    m2m_changed.connect(_changed, sender=Paragraph.addressees.through, dispatch_uid="freshness-m2m-addressees")
+    for relation in (FollowUpAction.partners, FollowUpAction.recommendations):
         m2m_changed.connect(
-            _changed, sender=relation.through, dispatch_uid=f"freshness-m2m-{relation.through.__name__}"
+            _action_relation_changed,
+            sender=relation.through,
+            dispatch_uid=f"freshness-m2m-{relation.through.__name__}",
         )

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from ..models import FollowUpAction, ImplementationStatus, Status
+from ..models import DataPart, FollowUpAction, ImplementationStatus, Status
 from .freshness import figures_changed
 from .history import link_rows_of, published_links, rebuild_milestones
 
@@ -28,7 +28,9 @@ def refresh_implementation_statuses(pairs: Iterable[tuple[int, int]]) -> None:
     latest date any of those actions gives for that status; the reported status is the same
     over the statuses the actors themselves gave. A pair with neither actions nor an explicit
     status has no row: no information provided. The milestones of the actors' pairs with the
-    paragraphs (their statuses on any past date, see `history`) are rebuilt with them.
+    paragraphs (their statuses on any past date, see `history`) are rebuilt with them. The
+    pages that show only the pairs' actors and paragraphs are stale from then on, and those that
+    show the statuses or their milestones when those changed (see `freshness`).
     """
     pairs = set(pairs)
     if not pairs:
@@ -78,8 +80,12 @@ def refresh_implementation_statuses(pairs: Iterable[tuple[int, int]]) -> None:
         bulk_update_with_history(changed, ImplementationStatus, fields=_DERIVED_FIELDS)
     if emptied:
         ImplementationStatus.objects.filter(pk__in=emptied).delete()
-    rebuild_milestones(actor_ids, paragraph_ids, rows)
-    figures_changed()
+    parts = {DataPart.of_actor(pk) for pk in actor_ids} | {DataPart.of_paragraph(pk) for pk in paragraph_ids}
+    if created or changed or emptied:
+        parts.add(DataPart.STATUSES)
+    if rebuild_milestones(actor_ids, paragraph_ids, rows):
+        parts.add(DataPart.MILESTONES)
+    figures_changed(parts)
 
 
 _DERIVED_FIELDS = ["derived_status", "derived_as_of", "reported_status", "reported_as_of"]

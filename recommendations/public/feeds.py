@@ -18,9 +18,10 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join
 
-from ..models import ActionPartner, Actor, FollowUpAction, Paragraph, Status
+from ..models import ActionPartner, Actor, DataPart, FollowUpAction, Paragraph, Status
 from ..progress import changes
 from ..progress.changes import StatusChange
+from .page_cache import shows_only
 
 FEED_LENGTH = 20
 
@@ -87,7 +88,9 @@ class ActorActions(PublishedActions):
     """An actor's newly published actions, its own and those it joins as a partner."""
 
     def get_object(self, request: HttpRequest, code: str) -> Actor:
-        return get_object_or_404(Actor.objects.exclude(kind=Actor.Kind.STAKEHOLDER_GROUP), code=code.upper())
+        actor = _actor(code)
+        shows_only(request, DataPart.of_actor(actor.pk))
+        return actor
 
     def title(self, obj: Actor) -> str:
         return f"APC Tracker: newly published actions of {obj.name}"
@@ -107,7 +110,9 @@ class RecommendationActions(PublishedActions):
     """The newly published actions that answer one recommendation."""
 
     def get_object(self, request: HttpRequest, code: str, number: int) -> Paragraph:
-        return get_object_or_404(Paragraph.objects.select_related("meeting"), meeting__code=code, number=number)
+        paragraph = _paragraph(code, number)
+        shows_only(request, DataPart.of_paragraph(paragraph.pk))
+        return paragraph
 
     def title(self, obj: Paragraph) -> str:
         return f"APC Tracker: newly published actions on paragraph {obj.number} of {obj.meeting.title}"
@@ -190,8 +195,13 @@ class StatusChanges(Feed):
 class ActorStatusChanges(StatusChanges):
     """An actor's changes of status, on every recommendation."""
 
-    get_object = ActorActions.get_object
     link = ActorActions.link
+
+    def get_object(self, request: HttpRequest, code: str) -> Actor:
+        actor = _actor(code)
+        # The changes are the milestones' (see progress.changes); the actions they name are the actor's.
+        shows_only(request, DataPart.of_actor(actor.pk), DataPart.MILESTONES)
+        return actor
 
     def title(self, obj: Actor) -> str:
         return f"APC Tracker: status changes of {obj.name}"
@@ -206,8 +216,12 @@ class ActorStatusChanges(StatusChanges):
 class RecommendationStatusChanges(StatusChanges):
     """The changes of every actor's status on one recommendation."""
 
-    get_object = RecommendationActions.get_object
     link = RecommendationActions.link
+
+    def get_object(self, request: HttpRequest, code: str, number: int) -> Paragraph:
+        paragraph = _paragraph(code, number)
+        shows_only(request, DataPart.of_paragraph(paragraph.pk), DataPart.MILESTONES)
+        return paragraph
 
     def title(self, obj: Paragraph) -> str:
         return f"APC Tracker: status changes on paragraph {obj.number} of {obj.meeting.title}"
@@ -217,3 +231,11 @@ class RecommendationStatusChanges(StatusChanges):
 
     def scope(self, obj: Paragraph) -> dict:
         return {"paragraph": obj}
+
+
+def _actor(code: str) -> Actor:
+    return get_object_or_404(Actor.objects.exclude(kind=Actor.Kind.STAKEHOLDER_GROUP), code=code.upper())
+
+
+def _paragraph(code: str, number: int) -> Paragraph:
+    return get_object_or_404(Paragraph.objects.select_related("meeting"), meeting__code=code, number=number)

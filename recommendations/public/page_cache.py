@@ -2,7 +2,10 @@
 
 A view wrapped in `cached_page` answers an anonymous GET or HEAD from the cache while the data
 version (see progress.freshness) is the one its entry was made under: one query for the
-version and one cache read, instead of the view's queries and templates. The key is the address
+version and one cache read, instead of the view's queries and templates. A page that shows only
+some parts of the data (one actor's, one recommendation's) says so while it is made
+(`shows_only`): its entry is then kept while those parts and the whole stay as they were, so
+that a publication for one actor leaves the other actors' pages as they are. The key is the address
 with its parameters in a fixed order (`?a=1&b=2` and `?b=2&a=1` share an entry), the host and
 scheme the page's links are made with, the language and today's date (pages read "today" by
 default). It holds no data version: each address has one entry, replaced when the data
@@ -32,6 +35,7 @@ sizes, and they are few.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import gzip
 import hashlib
@@ -47,14 +51,15 @@ import brotli
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.response import SimpleTemplateResponse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe
 
-from ..models import DataVersion
-from ..progress.freshness import data_version
+from ..models import DataPart, DataVersion
+from ..progress.freshness import data_version, parts_of
 
 # An entry outlives any data version that lasts a week without a visit; Redis evicts the least
 # used entries before that when its memory is full (README: maxmemory).
@@ -85,12 +90,51 @@ NOT_REPLAYED = {"content-length", "content-encoding", "date", "set-cookie"}
 
 @dataclass
 class Entry:
-    """A page as stored for one encoding ("" for as it is): under which data version, its headers and body."""
+    """A page as stored for one encoding ("" for as it is): under which version, its headers and body.
+
+    `parts`, for a page that shows only some parts of the data, holds their generations then; the
+    entry's generation is theirs together rather than the data version's.
+    """
 
     generation: str
     headers: list[tuple[str, str]]
     body: bytes
     encoding: str
+    parts: tuple[tuple[str, str], ...] | None = None
+
+
+@dataclass(frozen=True)
+class PartsVersion:
+    """The version of a page that shows only some parts of the data: their generations, the
+    whole's among them, and when the latest of them changed."""
+
+    parts: tuple[tuple[str, str], ...]
+    changed_at: datetime.datetime
+
+    @property
+    def generation(self) -> str:
+        return hashlib.sha256(repr(self.parts).encode()).hexdigest()[:32]
+
+
+def shows_only(request: HttpRequest, *parts: str) -> None:
+    """Say that the page being made shows these parts of the data (models.DataPart) and nothing
+    else that changes but the whole's: its entry is kept until one of them changes.
+
+    Their versions are read now, in one query with the data version. If the data changed since
+    the request first read its version, what the page read before this call may be older than
+    those parts: it is then stored under the data version read first, as any page.
+    """
+    if not getattr(request, "_made_for_cache", False):
+        return
+    names = {DataPart.WHOLE, *parts}
+    now, found = DataPart.objects.read_with_data_version(names)
+    version = data_version(request)
+    if now is None or now.generation != version.generation:
+        return
+    request._page_version = PartsVersion(
+        tuple(sorted((name, found[name].generation if name in found else "") for name in names)),
+        max((part.changed_at for part in found.values()), default=version.changed_at),
+    )
 
 
 def is_cacheable_request(request: HttpRequest) -> bool:
@@ -177,20 +221,21 @@ def mark_version(response: HttpResponse, version: DataVersion, key: str) -> None
         response["Cache-Control"] = "no-cache"
 
 
-def entries_of(headers: list[tuple[str, str]], content: bytes, generation: str, encodings) -> dict[str, Entry]:
+def entries_of(headers: list[tuple[str, str]], content: bytes, version, encodings) -> dict[str, Entry]:
     """The page as stored for each of `encodings`, its body compressed once for each when it is worth it.
 
     Each encoding has its own entry, so that a visitor's answer reads from the cache the body it
     is sent and no other; a body not worth compressing is stored as it is for each.
     """
+    generation, parts = version.generation, getattr(version, "parts", None)
     content_type = next((value for name, value in headers if name.lower() == "content-type"), "")
     if not (content_type.startswith(COMPRESSIBLE) and len(content) >= MIN_COMPRESS_BYTES):
-        return {encoding: Entry(generation, headers, content, "") for encoding in encodings}
+        return {encoding: Entry(generation, headers, content, "", parts) for encoding in encodings}
     varies = [name.strip() for key, value in headers if key.lower() == "vary" for name in value.split(",")]
     vary = ", ".join(dict.fromkeys([*varies, "Accept-Encoding"]))
     headers = [(name, value) for name, value in headers if name.lower() != "vary"] + [("Vary", vary)]
     return {
-        encoding: Entry(generation, headers, compressed(content, encoding) if encoding else content, encoding)
+        encoding: Entry(generation, headers, compressed(content, encoding) if encoding else content, encoding, parts)
         for encoding in encodings
     }
 
@@ -208,9 +253,9 @@ class RecentPages:
     """The pages this process served last, in its own memory, up to `limit` bytes of bodies.
 
     A page read from Redis is copied here, so that the next answers of the same page by this
-    process need no transfer of its body; an entry is used only under the data version it was
-    made for, which each request reads from the database, so this layer is never staler than
-    the shared cache. The least recently used go first.
+    process need no transfer of its body; an entry is used only under the version it was made
+    for, which each request reads from the database (`is_current`), so this layer is never
+    staler than the shared cache. The least recently used go first.
     """
 
     def __init__(self, limit: int):
@@ -218,12 +263,11 @@ class RecentPages:
         self.entries: OrderedDict[str, Entry] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: str, generation: str) -> Entry | None:
+    def get(self, key: str) -> Entry | None:
         with self.lock:
             entry = self.entries.get(key)
-            if entry is None or entry.generation != generation:
-                return None
-            self.entries.move_to_end(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
             return entry
 
     def put(self, key: str, entry: Entry) -> None:
@@ -262,26 +306,30 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not is_cacheable_request(request):
             return view(request, *args, **kwargs)
-        version = data_version(request)
         key = cache_key(request)
         encoding = accepted_encoding(request)
         stored = f"{key}:{encoding}"
 
         def made(locks: tuple[str, ...]) -> HttpResponse:
-            return _render(view(request, *args, **kwargs), request, version, key, encoding, locks=locks)
+            # Read before the view reads anything: the page is no older than the version it is stored under.
+            version = data_version(request)
+            request._made_for_cache = True
+            response = view(request, *args, **kwargs)
+            version = getattr(request, "_page_version", version)
+            return _render(response, request, version, key, encoding, locks=locks)
 
-        entry = recent.get(stored, version.generation)
-        if entry is not None:
+        entry = recent.get(stored)
+        if entry is not None and is_current(request, entry):
             return _answer(request, response_of(entry))
         entry = cache.get(stored)
-        if entry is not None and entry.generation == version.generation:
+        if entry is not None and is_current(request, entry):
             recent.put(stored, entry)
             return _answer(request, response_of(entry))
         lock = f"{key}:rebuild"
         if entry is None:
             if cache.add(lock, True, LOCK_SECONDS):
                 return made((lock,))
-            waited = _wait_for(stored, lock, version.generation)
+            waited = _wait_for(request, stored, lock)
             return _answer(request, response_of(waited)) if waited is not None else made(())
         # The data changed since the page was made: one request makes it again, when few others
         # are making pages; meanwhile the others get the page as it was.
@@ -289,6 +337,22 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         return made(locks) if locks else _answer(request, response_of(entry))
 
     return wrapped
+
+
+def is_current(request: HttpRequest, entry: Entry) -> bool:
+    """Whether the entry was made under the version of the data it shows: the data version's,
+    or for a page that shows only some parts, theirs (read at most once per request).
+
+    While the database cannot be reached, a page that shows some parts is served as it was:
+    it is what the public saw last (pages under the data version are, by the last one read).
+    """
+    if entry.parts is None:
+        return entry.generation == data_version(request).generation
+    try:
+        current = parts_of(request, [name for name, _ in entry.parts])
+    except (OperationalError, InterfaceError):
+        return True
+    return all(current[name] == generation for name, generation in entry.parts)
 
 
 def _rebuild_locks(lock: str) -> tuple[str, ...]:
@@ -307,7 +371,13 @@ def _rebuild_locks(lock: str) -> tuple[str, ...]:
 
 
 def _render(
-    response: HttpResponse, request: HttpRequest, version: DataVersion, key: str, encoding: str, *, locks: tuple
+    response: HttpResponse,
+    request: HttpRequest,
+    version: DataVersion | PartsVersion,
+    key: str,
+    encoding: str,
+    *,
+    locks: tuple,
 ) -> HttpResponse:
     """The view's fresh response, stored when this request holds the page's lock, which it then lets go."""
     if isinstance(response, SimpleTemplateResponse):
@@ -323,19 +393,19 @@ def _render(
             _release(locks)
             response.close()
             return answer
-        return _streamed(response, version.generation, key, locks)
+        return _streamed(response, version, key, locks)
     encodings = ("", *ENCODINGS) if locks else (encoding,)
-    entries = entries_of(_replayed_headers(response), response.content, version.generation, encodings)
+    entries = entries_of(_replayed_headers(response), response.content, version, encodings)
     if locks:
         _store(key, entries)
         _release(locks)
     return _answer(request, response_of(entries[encoding]))
 
 
-def _streamed(response: StreamingHttpResponse, generation: str, key: str, locks: tuple) -> StreamingHttpResponse:
+def _streamed(response: StreamingHttpResponse, version, key: str, locks: tuple) -> StreamingHttpResponse:
     """The stream as it is made, stored once complete when this request holds the lock and it is small enough."""
     headers = _replayed_headers(response)
-    streamed = StreamingHttpResponse(_Tee(response, headers, generation, key, locks))
+    streamed = StreamingHttpResponse(_Tee(response, headers, version, key, locks))
     for name, value in headers:
         streamed[name] = value
     return streamed
@@ -347,8 +417,8 @@ class _Tee:
     Closed by the server when the answer ends, sent whole or not: the locks are let go then.
     """
 
-    def __init__(self, response: StreamingHttpResponse, headers, generation: str, key: str, locks: tuple):
-        self.response, self.headers, self.generation, self.key, self.locks = response, headers, generation, key, locks
+    def __init__(self, response: StreamingHttpResponse, headers, version, key: str, locks: tuple):
+        self.response, self.headers, self.version, self.key, self.locks = response, headers, version, key, locks
         self.kept: list[bytes] | None = [] if locks else None
         self.size = 0
 
@@ -361,7 +431,7 @@ class _Tee:
                     self.kept = None
             yield chunk
         if self.kept is not None:
-            _store(self.key, entries_of(self.headers, b"".join(self.kept), self.generation, ("", *ENCODINGS)))
+            _store(self.key, entries_of(self.headers, b"".join(self.kept), self.version, ("", *ENCODINGS)))
 
     def close(self) -> None:
         _release(self.locks)
@@ -373,14 +443,14 @@ def _release(locks: tuple) -> None:
         cache.delete_many(locks)
 
 
-def _wait_for(key: str, lock: str, generation: str) -> Entry | None:
-    """The page another request is rendering under `generation`, once stored; None if it does not
-    come in time, or if no request holds the lock (the cache does not answer)."""
+def _wait_for(request: HttpRequest, key: str, lock: str) -> Entry | None:
+    """The page another request is rendering, once stored under the current version; None if it
+    does not come in time, or if no request holds the lock (the cache does not answer)."""
     deadline = time.monotonic() + WAIT_SECONDS
     while cache.has_key(lock) and time.monotonic() < deadline:
         time.sleep(POLL_SECONDS)
         entry = cache.get(key)
-        if entry is not None and entry.generation == generation:
+        if entry is not None and is_current(request, entry):
             return entry
     return None
 

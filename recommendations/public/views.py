@@ -19,12 +19,23 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_safe
 
-from ..models import ActionPartner, Actor, FollowUpAction, ImplementationStatus, Meeting, Paragraph, Status, Theme
+from ..models import (
+    ActionPartner,
+    Actor,
+    DataPart,
+    FollowUpAction,
+    ImplementationStatus,
+    Meeting,
+    Paragraph,
+    Status,
+    Theme,
+)
 from ..progress import changes, figures, history
 from ..progress.freshness import figures_generation
 from ..progress.history import TODAY, WORKSHOP, BadReading, Reading, parse_reading, quick_choices, status_details_on
 from . import charts, exports, maps, paging, paper
 from .filters import MatrixFilter, ParagraphFilter
+from .page_cache import shows_only
 from .paper.brief import brief
 from .paper.report import report
 
@@ -214,6 +225,7 @@ def paragraph_detail(request: HttpRequest, code: str, number: int, reading: Read
     neighbours = Paragraph.objects.filter(meeting=paragraph.meeting_id).aggregate(
         previous=Max("number", filter=Q(number__lt=number)), next=Min("number", filter=Q(number__gt=number))
     )
+    shows_only(request, DataPart.of_paragraph(paragraph.pk), DataPart.STATUSES, DataPart.MILESTONES)
     statuses = _statuses_of(paragraph, reading)
     actors = list(figures.reporting_actors())
     cells = figures.cells([paragraph.pk], actors, reading)
@@ -266,6 +278,7 @@ def actor_detail(request: HttpRequest, code: str, reading: Reading) -> HttpRespo
     actor = get_object_or_404(Actor, code=code.upper())
     if actor.is_group:
         return _group_detail(request, actor)
+    shows_only(request, *_actor_parts(actor))
     recommendations = list(
         Paragraph.objects.tracked()
         .with_addressed(actor)
@@ -296,6 +309,11 @@ def actor_detail(request: HttpRequest, code: str, reading: Reading) -> HttpRespo
         ),
     }
     return _render(request, "public/actor.html", context, reading)
+
+
+def _actor_parts(actor: Actor) -> tuple[str, ...]:
+    """What an actor's page and brief show that changes: its actions, and the statuses of its kind for comparison."""
+    return DataPart.of_actor(actor.pk), DataPart.STATUSES, DataPart.MILESTONES
 
 
 def _group_detail(request: HttpRequest, group: Actor) -> HttpResponse:
@@ -463,6 +481,7 @@ def _pdf(request: HttpRequest, kind: str, code: str, reading: Reading, make) -> 
 def actor_brief(request: HttpRequest, code: str, reading: Reading) -> HttpResponse:
     """The actor's page as a country brief in PDF, on a date and in a reading (`as_of`, `record`)."""
     actor = get_object_or_404(Actor.objects.that_act(), code=code.upper())
+    shows_only(request, *_actor_parts(actor))
     return _pdf(
         request, "brief", actor.code, reading, lambda base_url: brief(actor, base_url=base_url, reading=reading)
     )

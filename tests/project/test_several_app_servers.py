@@ -140,7 +140,7 @@ def test_a_session_opened_through_one_server_is_valid_through_the_other(two_serv
 
 
 @pytest.mark.parametrize("two_servers", [REDIS_URL, ""], ids=["shared Redis", "each its own memory"], indirect=True)
-def test_a_publication_through_one_server_refreshes_the_cached_dashboard_of_the_other(
+def test_a_publication_through_one_server_refreshes_the_cached_pages_of_the_other(
     two_servers, secretariat, thai_focal_point
 ):
     first, second = two_servers
@@ -155,6 +155,9 @@ def test_a_publication_through_one_server_refreshes_the_cached_dashboard_of_the_
     visitor = Browser()
     status, page = visitor.request(first, "GET", "/")
     assert "Thailand on paragraph 15: No information provided" in page  # now cached in Redis
+    # Pages that show only some parts of the data: Thailand's and the recommendation's.
+    for address in ("/actors/THA/", "/recommendations/bangkok-2006/15/"):
+        assert "Labour MOU" not in visitor.request(first, "GET", address)[1]
 
     secretariat_browser = Browser()
     sign_in_secretariat(secretariat_browser, second, secretariat)
@@ -168,6 +171,8 @@ def test_a_publication_through_one_server_refreshes_the_cached_dashboard_of_the_
     assert status == 302
     status, page = visitor.request(first, "GET", "/")
     assert "Thailand on paragraph 15: Completed" in page
+    for address in ("/actors/THA/", "/recommendations/bangkok-2006/15/"):
+        assert "Labour MOU" in visitor.request(first, "GET", address)[1]
 
 
 def test_a_file_uploaded_through_one_server_is_downloaded_through_the_other(

@@ -106,16 +106,18 @@ def test_action_pages_stop_where_the_export_takes_over(client, follow_up):
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        # the data version, the header (read once per version), paragraph, neighbours, statuses,
+        # the data version, the header (read once per version), paragraph, the versions of the
+        # parts of the data the page shows (see page_cache.shows_only), neighbours, statuses,
         # reporting actors, the addressees as written and the group memberships (the addressed
         # pairs), the reporting actors' statuses, addressees to show, the status milestones for
         # the chart, actions with partners, recommendations and evidence links
-        ("/recommendations/bangkok-2006/12/", 15),
-        # the data version, the header (read once per version), actor, recommendations (whether
+        ("/recommendations/bangkok-2006/12/", 16),
+        # the data version, the header (read once per version), actor, the versions of the parts
+        # of the data the page shows, recommendations (whether
         # each is addressed to it), its statuses, the kind's actors, addressees as written and group
         # memberships, the kind's statuses, the status milestones for the chart, its own and joint
         # actions with partners, recommendations and evidence links
-        ("/actors/THA/", 15),
+        ("/actors/THA/", 16),
         # the data version, the header (read once per version), meeting, paragraphs, reporting
         # actors, addressees as written, group memberships, their statuses
         ("/documents/bangkok-2006/", 8),

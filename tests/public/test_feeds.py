@@ -119,11 +119,12 @@ def test_a_feed_holds_the_twenty_newest(client, workshop, thailand):
 
 # Each reads the data version (whether the cached feed is current), then
 # site: the actions, then their recommendations with their meetings;
-# actor: the actor, its own actions, its joint ones, and each list's recommendations;
-# recommendation: the paragraph with its meeting, its actions, their recommendations.
+# actor: the actor, the version of its part of the data, its own actions, its joint ones, and
+# each list's recommendations; recommendation: the paragraph with its meeting, the version of its
+# part of the data, its actions, their recommendations.
 @pytest.mark.parametrize(
     "url, queries",
-    [("/feeds/actions.atom", 3), ("/actors/THA/actions.atom", 6), ("/recommendations/bangkok-2006/12/actions.atom", 4)],
+    [("/feeds/actions.atom", 3), ("/actors/THA/actions.atom", 7), ("/recommendations/bangkok-2006/12/actions.atom", 5)],
 )
 def test_a_feed_reads_the_same_number_of_queries_at_n_and_ten_times_n(
     client, workshop, thailand, australia, django_assert_num_queries, url, queries

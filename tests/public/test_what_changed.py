@@ -120,13 +120,14 @@ def test_the_status_change_feeds_tell_each_change(client, history):
 
 
 # site: the cut-off day, the milestones, actors, paragraphs with meetings, actions; an actor's
-# and a recommendation's: one more, for the actor or the recommendation itself.
+# and a recommendation's: two more, for the actor or the recommendation itself and for the
+# versions of the parts of the data the feed shows.
 @pytest.mark.parametrize(
     "url, queries",
     [
         ("/feeds/status-changes.atom", 6),
-        ("/actors/THA/status-changes.atom", 7),
-        ("/recommendations/bangkok-2006/12/status-changes.atom", 7),
+        ("/actors/THA/status-changes.atom", 8),
+        ("/recommendations/bangkok-2006/12/status-changes.atom", 8),
     ],
 )
 def test_a_status_change_feed_runs_the_same_queries_at_n_and_ten_times_n(

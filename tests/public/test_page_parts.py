@@ -1,0 +1,211 @@
+"""Pages that show only some parts of the data stay cached while other parts change.
+
+An actor's page, brief and feeds show its actions and the statuses; a recommendation's page and
+feeds show the actions that answer it and the statuses. A publication for one actor leaves the
+other actors' pages in the cache; one that changes the statuses or a change to the whole (an
+actor's name, a deletion) makes them all again.
+"""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.db import OperationalError, connection
+from django.http import HttpResponse
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from recommendations.models import Actor, DataPart, DataVersion, FollowUpAction, Status
+from recommendations.progress.freshness import figures_changed
+from recommendations.public import page_cache
+
+from .conftest import add_actions, make_action
+
+THAILAND_PAGES = [
+    "/actors/THA/",
+    "/actors/THA/brief.pdf",
+    "/actors/THA/actions.atom",
+    "/actors/THA/status-changes.atom",
+]
+AUSTRALIA_PAGES = ["/actors/AUS/", "/actors/AUS/brief.pdf", "/actors/AUS/actions.atom"]
+PARAGRAPH_12 = ["/recommendations/bangkok-2006/12/", "/recommendations/bangkok-2006/12/actions.atom"]
+PARAGRAPH_9 = ["/recommendations/bangkok-2006/9/", "/recommendations/bangkok-2006/9/status-changes.atom"]
+
+
+def generations() -> dict[str, str]:
+    return dict(DataPart.objects.values_list("name", "generation"))
+
+
+def advanced(before: dict[str, str]) -> set[str]:
+    return {name for name, generation in generations().items() if before.get(name) != generation}
+
+
+def served_from_cache(client, url: str, django_assert_num_queries) -> bool:
+    """That the page is answered from the cache: the versions it depends on, in one query, and no view."""
+    with django_assert_num_queries(1):
+        response = client.get(url)
+    return response.status_code == 200
+
+
+def made_again(client, url: str) -> bool:
+    """Whether the view ran: more than the one query of a page answered from the cache."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries) > 1
+
+
+@pytest.fixture
+def cached(client, follow_up):
+    for url in THAILAND_PAGES + AUSTRALIA_PAGES + PARAGRAPH_12 + PARAGRAPH_9:
+        assert client.get(url).status_code == 200
+    return client
+
+
+def test_a_change_to_one_actor_leaves_the_other_actors_pages_in_the_cache(cached, thailand, django_assert_num_queries):
+    figures_changed({DataPart.of_actor(thailand.pk)})
+    for url in AUSTRALIA_PAGES + PARAGRAPH_12 + PARAGRAPH_9:
+        assert served_from_cache(cached, url, django_assert_num_queries)
+    for url in THAILAND_PAGES:
+        assert made_again(cached, url), url
+
+
+def test_a_change_to_one_recommendation_leaves_the_others_in_the_cache(cached, follow_up, django_assert_num_queries):
+    figures_changed({DataPart.of_paragraph(follow_up["mou"].recommendations.get().pk)})
+    for url in THAILAND_PAGES + AUSTRALIA_PAGES + PARAGRAPH_9:
+        assert served_from_cache(cached, url, django_assert_num_queries)
+    for url in PARAGRAPH_12:
+        assert made_again(cached, url), url
+
+
+@pytest.mark.parametrize(
+    ("part", "feeds_left"),
+    [
+        (DataPart.WHOLE, ()),
+        # The action feeds show no statuses, the status-change feeds only their milestones.
+        (DataPart.STATUSES, ("actions.atom", "status-changes.atom")),
+        (DataPart.MILESTONES, ("actions.atom",)),
+    ],
+)
+def test_a_change_to_the_whole_or_to_the_statuses_makes_every_page_that_shows_it_again(
+    cached, part, feeds_left, django_assert_num_queries
+):
+    figures_changed({part})
+    for url in THAILAND_PAGES + AUSTRALIA_PAGES + PARAGRAPH_12 + PARAGRAPH_9:
+        if url.endswith(feeds_left):
+            assert served_from_cache(cached, url, django_assert_num_queries)
+        else:
+            assert made_again(cached, url), url
+
+
+def test_a_change_without_parts_is_a_change_to_the_whole(cached):
+    figures_changed()
+    assert made_again(cached, "/actors/AUS/")
+
+
+def test_a_publication_is_seen_at_once_on_its_actor_and_recommendation_pages(cached, thailand):
+    make_action(thailand, [12], Status.COMPLETED, title="Second labour agreement", as_of=datetime.date(2006, 8, 1))
+    for url in ["/actors/THA/", "/actors/THA/actions.atom", *PARAGRAPH_12]:
+        assert "Second labour agreement" in cached.get(url).content.decode(), url
+
+
+def test_an_actors_name_changed_is_seen_at_once_on_every_page_that_names_it(cached, australia):
+    australia.short_name = "Commonwealth of Australia"
+    australia.save()
+    # Thailand's page names its partner in the memorandum.
+    assert "Commonwealth of Australia" in cached.get("/actors/THA/").content.decode()
+
+
+def test_a_publication_advances_the_parts_of_its_actor_partners_and_recommendations(follow_up, thailand, australia):
+    before = generations()
+    action = make_action(
+        Actor.objects.get(code="IOM"), [9], Status.PLANNED, partners=(thailand,), as_of=datetime.date(2007, 1, 1)
+    )
+    touched = advanced(before)
+    assert {DataPart.of_actor(action.actor_id), DataPart.of_actor(thailand.pk)} <= touched
+    assert DataPart.of_paragraph(action.recommendations.get().pk) in touched
+    assert DataPart.of_actor(australia.pk) not in touched
+    assert DataPart.WHOLE not in touched
+    # New pairs: the statuses and their milestones changed.
+    assert {DataPart.STATUSES, DataPart.MILESTONES} <= touched
+
+
+def test_a_publication_that_changes_no_status_leaves_the_statuses_part_as_it_was(follow_up, thailand):
+    make_action(thailand, [12], Status.PLANNED, as_of=datetime.date(2006, 7, 1))
+    before = generations()
+    make_action(thailand, [12], Status.PLANNED, as_of=datetime.date(2006, 7, 1))
+    touched = advanced(before)
+    assert DataPart.of_actor(thailand.pk) in touched
+    assert DataPart.STATUSES not in touched
+    assert DataPart.MILESTONES not in touched
+
+
+def test_a_draft_advances_nothing(follow_up, australia, workshop):
+    before = generations()
+    version = DataVersion.objects.current().generation
+    draft = FollowUpAction.objects.create(
+        actor=australia, title="Draft on smuggling", status=Status.PLANNED, status_as_of=datetime.date(2007, 1, 1)
+    )
+    draft.recommendations.set(workshop.paragraphs.filter(number=9))
+    draft.partners.set([Actor.objects.get(code="IOM")])
+    draft.save()
+    assert not advanced(before)
+    assert DataVersion.objects.current().generation == version
+
+
+def test_a_deleted_action_is_a_change_to_the_whole(follow_up):
+    before = generations()
+    follow_up["plan"].delete()
+    assert DataPart.WHOLE in advanced(before)
+
+
+def test_links_changed_on_a_published_action_advance_the_parts_of_both_ends(follow_up, australia):
+    mou = follow_up["mou"]
+    before = generations()
+    mou.partners.remove(australia)
+    assert {DataPart.of_actor(mou.actor_id), DataPart.of_actor(australia.pk)} <= advanced(before)
+    before = generations()
+    mou.recommendations.clear()
+    assert DataPart.WHOLE in advanced(before)
+
+
+def test_a_page_made_while_the_data_changes_is_kept_under_the_data_version_read_first(follow_up, thailand):
+    @page_cache.cached_page
+    def view(request):
+        # Another write commits after this request read the data version, before the page says what it shows.
+        figures_changed()
+        page_cache.shows_only(request, DataPart.of_actor(thailand.pk))
+        return HttpResponse("made while the data changed")
+
+    request = RequestFactory().get("/changing/")
+    view(request)
+    entry = cache.get(f"{page_cache.cache_key(request)}:")
+    assert entry.parts is None
+    assert entry.generation != DataVersion.objects.current().generation
+
+
+def test_shows_only_reads_nothing_for_a_page_not_made_for_the_cache(
+    client, follow_up, thai_focal_point, django_assert_num_queries
+):
+    request = RequestFactory().get("/actors/THA/")
+    with django_assert_num_queries(0):
+        page_cache.shows_only(request, DataPart.STATUSES)
+    assert not hasattr(request, "_page_version")
+
+
+def test_while_the_database_cannot_be_reached_a_page_of_some_parts_is_served_as_it_was(cached, monkeypatch):
+    first = cached.get("/actors/AUS/").content
+    page_cache.recent.clear()
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("the database cannot be reached")
+
+    monkeypatch.setattr(type(DataPart.objects), "read_with_data_version", unreachable)
+    assert cached.get("/actors/AUS/").content == first
+
+
+def test_actions_of_many_actors_published_in_bulk_advance_only_their_parts(follow_up, thailand, australia):
+    before = generations()
+    add_actions(3, thailand, [20])
+    touched = advanced(before)
+    assert DataPart.of_actor(thailand.pk) in touched and DataPart.of_actor(australia.pk) not in touched
+    assert FollowUpAction.objects.filter(actor=thailand, title__startswith="Bulk").count() == 3
