@@ -12,11 +12,15 @@ and is not ours to license.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections.abc import Iterable
 
 from django.db import models
 from django.utils import timezone
+
+# The year of the workshop, the first of the tracked meetings: nothing was published before it.
+FIRST_YEAR = 2006
 
 
 def _new_generation() -> str:
@@ -91,8 +95,8 @@ class DataPart(models.Model):
     """
 
     WHOLE = "whole"
-    STATUSES = "statuses"
     MILESTONES = "milestones"
+    """Any status milestone: what the charts of every actor and a past date's figures read."""
 
     name = models.CharField(max_length=64, primary_key=True)
     generation = models.CharField(max_length=32, default=_new_generation)
@@ -112,6 +116,36 @@ class DataPart(models.Model):
     def of_paragraph(paragraph_id: int) -> str:
         """The published actions that answer a paragraph."""
         return f"paragraph:{paragraph_id}"
+
+    @staticmethod
+    def published_in(year: int) -> str:
+        """The actions first published in a year (UTC): the latest published by a past date."""
+        return f"published:{year}"
+
+    @classmethod
+    def published_by(cls, day: datetime.date) -> list[str]:
+        """The actions first published by the end of `day`: its year's and every year's before, since the workshop."""
+        return [cls.published_in(year) for year in range(FIRST_YEAR, day.year + 1)]
+
+    @staticmethod
+    def statuses_of_kind(kind: str) -> str:
+        """The statuses of the actors of a kind, on every recommendation: an actor's and its peers'."""
+        return f"statuses:kind:{kind}"
+
+    @staticmethod
+    def statuses_of_paragraph(paragraph_id: int) -> str:
+        """Every actor's status on a paragraph."""
+        return f"statuses:paragraph:{paragraph_id}"
+
+    @staticmethod
+    def milestones_of_kind(kind: str) -> str:
+        """The status milestones of the actors of a kind (their statuses on past dates)."""
+        return f"milestones:kind:{kind}"
+
+    @staticmethod
+    def milestones_of_paragraph(paragraph_id: int) -> str:
+        """The status milestones of every actor on a paragraph."""
+        return f"milestones:paragraph:{paragraph_id}"
 
 
 class OpenDataLicenceManager(models.Manager):

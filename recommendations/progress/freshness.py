@@ -15,11 +15,13 @@ actions, the statuses and their milestones, and nothing else that a publication 
 cached copy then depends on the versions of those *parts* (models.DataPart) and of the whole
 (any change not confined to parts: a meeting, an actor, a deletion), not on the data version,
 and stays as it is while other actors publish. A write names the parts it touched: an action's
-actor, partners and recommendations; the statuses and milestones when a refresh changed them.
+actor, partners, recommendations and year of publication; the statuses and milestones of the
+kinds of actors and of the recommendations whose statuses a refresh changed.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 
 from django.core.cache import cache
@@ -114,10 +116,30 @@ def figures_changed(parts: Iterable[str] | None = None) -> None:
 
 
 def action_parts(action: FollowUpAction) -> set[str]:
-    """The parts of the data a published action is in: its actor's, its partners' and its recommendations'."""
+    """The parts of the data a published action is in: its actor's, its partners', its
+    recommendations' and its year of first publication's."""
     actor_ids = {action.actor_id, *action.partners.values_list("pk", flat=True)}
     paragraph_ids = action.recommendations.values_list("pk", flat=True)
-    return {DataPart.of_actor(pk) for pk in actor_ids} | {DataPart.of_paragraph(pk) for pk in paragraph_ids}
+    return (
+        {DataPart.of_actor(pk) for pk in actor_ids}
+        | {DataPart.of_paragraph(pk) for pk in paragraph_ids}
+        | {DataPart.published_in(action.published_at.astimezone(datetime.UTC).year)}
+    )
+
+
+def pair_parts(status_pairs: set[tuple[int, int]], milestone_pairs: set[tuple[int, int]]) -> set[str]:
+    """The parts of the data that (actor id, paragraph id) pairs whose status, or whose
+    milestones, changed are in: their actors' kinds' and their paragraphs'."""
+    pairs = status_pairs | milestone_pairs
+    if not pairs:
+        return set()
+    kinds = dict(Actor.objects.filter(pk__in={actor_id for actor_id, _ in pairs}).values_list("pk", "kind"))
+    parts = set()
+    for actor_id, paragraph_id in status_pairs:
+        parts |= {DataPart.statuses_of_kind(kinds[actor_id]), DataPart.statuses_of_paragraph(paragraph_id)}
+    for actor_id, paragraph_id in milestone_pairs:
+        parts |= {DataPart.milestones_of_kind(kinds[actor_id]), DataPart.milestones_of_paragraph(paragraph_id)}
+    return parts | ({DataPart.MILESTONES} if milestone_pairs else set())
 
 
 def _changed(sender, instance, **kwargs) -> None:

@@ -435,9 +435,10 @@ def stored_milestones(actor_ids: Iterable[int] | None = None, paragraph_ids: Ite
 
 def rebuild_milestones(
     actor_ids: Iterable[int] | None = None, paragraph_ids: Iterable[int] | None = None, link_rows=None
-) -> int:
+) -> set[tuple[int, int]]:
     """Make the stored milestones of those actors' pairs with those paragraphs (all without
-    arguments) equal to a recount; returns how many rows changed. A fixed number of queries."""
+    arguments) equal to a recount; returns the (actor id, paragraph id) pairs whose milestones
+    changed. A fixed number of queries."""
     actors = None if actor_ids is None else set(actor_ids)
     paragraphs = None if paragraph_ids is None else set(paragraph_ids)
     wanted = recount_milestones(actors, paragraphs, link_rows)
@@ -446,7 +447,7 @@ def rebuild_milestones(
         rows = rows.filter(actor_id__in=actors)
     if paragraphs is not None:
         rows = rows.filter(paragraph_id__in=paragraphs)
-    stale = []
+    stale, moved = [], set()
     for pk, *key, known, public, action_id in rows.values_list(
         "pk", "actor_id", "paragraph_id", "basis", "status", "known_from", "public_from", "action_id"
     ):
@@ -454,6 +455,7 @@ def rebuild_milestones(
             del wanted[tuple(key)]
         else:
             stale.append(pk)
+            moved.add((key[0], key[1]))
     if stale:
         StatusMilestone.objects.filter(pk__in=stale).delete()
     StatusMilestone.objects.bulk_create(
@@ -468,4 +470,4 @@ def rebuild_milestones(
         )
         for (actor_id, paragraph_id, basis, status), (known, public, action_id) in wanted.items()
     )
-    return len(stale) + len(wanted)
+    return moved | {(actor_id, paragraph_id) for actor_id, paragraph_id, _, _ in wanted}

@@ -8,7 +8,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ..models import DataPart, FollowUpAction, ImplementationStatus, Status
-from .freshness import figures_changed
+from .freshness import figures_changed, pair_parts
 from .history import link_rows_of, published_links, rebuild_milestones
 
 
@@ -30,7 +30,7 @@ def refresh_implementation_statuses(pairs: Iterable[tuple[int, int]]) -> None:
     status has no row: no information provided. The milestones of the actors' pairs with the
     paragraphs (their statuses on any past date, see `history`) are rebuilt with them. The
     pages that show only the pairs' actors and paragraphs are stale from then on, and those that
-    show the statuses or their milestones when those changed (see `freshness`).
+    show statuses or milestones that changed (see `freshness`).
     """
     pairs = set(pairs)
     if not pairs:
@@ -57,6 +57,7 @@ def refresh_implementation_statuses(pairs: Iterable[tuple[int, int]]) -> None:
     }
     statuses = list(Status)
     created, changed, emptied = [], [], []
+    moved = set()
     for key in pairs:
         row = existing.get(key) or ImplementationStatus(actor_id=key[0], paragraph_id=key[1])
         before = (row.derived_status, row.derived_as_of, row.reported_status, row.reported_as_of)
@@ -69,10 +70,13 @@ def refresh_implementation_statuses(pairs: Iterable[tuple[int, int]]) -> None:
         if not (row.derived_status or row.explicit_status):
             if row.pk:
                 emptied.append(row.pk)
+                moved.add(key)
         elif not row.pk:
             created.append(row)
+            moved.add(key)
         elif before != (row.derived_status, row.derived_as_of, row.reported_status, row.reported_as_of):
             changed.append(row)
+            moved.add(key)
     # In bulk, each with its history rows, so that the number of queries does not grow with the pairs.
     if created:
         bulk_create_with_history(created, ImplementationStatus)
@@ -80,12 +84,9 @@ def refresh_implementation_statuses(pairs: Iterable[tuple[int, int]]) -> None:
         bulk_update_with_history(changed, ImplementationStatus, fields=_DERIVED_FIELDS)
     if emptied:
         ImplementationStatus.objects.filter(pk__in=emptied).delete()
+    milestones_moved = rebuild_milestones(actor_ids, paragraph_ids, rows)
     parts = {DataPart.of_actor(pk) for pk in actor_ids} | {DataPart.of_paragraph(pk) for pk in paragraph_ids}
-    if created or changed or emptied:
-        parts.add(DataPart.STATUSES)
-    if rebuild_milestones(actor_ids, paragraph_ids, rows):
-        parts.add(DataPart.MILESTONES)
-    figures_changed(parts)
+    figures_changed(parts | pair_parts(moved, milestones_moved))
 
 
 _DERIVED_FIELDS = ["derived_status", "derived_as_of", "reported_status", "reported_as_of"]

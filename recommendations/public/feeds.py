@@ -200,7 +200,7 @@ class ActorStatusChanges(StatusChanges):
     def get_object(self, request: HttpRequest, code: str) -> Actor:
         actor = _actor(code)
         # The changes are the milestones' (see progress.changes); the actions they name are the actor's.
-        shows_only(request, DataPart.of_actor(actor.pk), DataPart.MILESTONES)
+        shows_only(request, DataPart.of_actor(actor.pk), DataPart.milestones_of_kind(actor.kind))
         return actor
 
     def title(self, obj: Actor) -> str:
@@ -220,7 +220,7 @@ class RecommendationStatusChanges(StatusChanges):
 
     def get_object(self, request: HttpRequest, code: str, number: int) -> Paragraph:
         paragraph = _paragraph(code, number)
-        shows_only(request, DataPart.of_paragraph(paragraph.pk), DataPart.MILESTONES)
+        shows_only(request, DataPart.of_paragraph(paragraph.pk), DataPart.milestones_of_paragraph(paragraph.pk))
         return paragraph
 
     def title(self, obj: Paragraph) -> str:

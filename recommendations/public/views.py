@@ -146,6 +146,9 @@ def _render(request: HttpRequest, template: str, context: dict, reading: Reading
 @require_safe
 @reads_a_date
 def home(request: HttpRequest, reading: Reading) -> HttpResponse:
+    if not reading.is_today:
+        # On a past date: the milestones, and the latest actions published by then.
+        shows_only(request, DataPart.MILESTONES, *DataPart.published_by(reading.as_of))
     # The page body is cached until the figures change (see freshness), for each reading; these
     # are only computed when it has to be rendered again.
     dashboard = SimpleLazyObject(lambda: figures.dashboard(reading))
@@ -225,7 +228,12 @@ def paragraph_detail(request: HttpRequest, code: str, number: int, reading: Read
     neighbours = Paragraph.objects.filter(meeting=paragraph.meeting_id).aggregate(
         previous=Max("number", filter=Q(number__lt=number)), next=Min("number", filter=Q(number__gt=number))
     )
-    shows_only(request, DataPart.of_paragraph(paragraph.pk), DataPart.STATUSES, DataPart.MILESTONES)
+    shows_only(
+        request,
+        DataPart.of_paragraph(paragraph.pk),
+        DataPart.statuses_of_paragraph(paragraph.pk),
+        DataPart.milestones_of_paragraph(paragraph.pk),
+    )
     statuses = _statuses_of(paragraph, reading)
     actors = list(figures.reporting_actors())
     cells = figures.cells([paragraph.pk], actors, reading)
@@ -312,8 +320,9 @@ def actor_detail(request: HttpRequest, code: str, reading: Reading) -> HttpRespo
 
 
 def _actor_parts(actor: Actor) -> tuple[str, ...]:
-    """What an actor's page and brief show that changes: its actions, and the statuses of its kind for comparison."""
-    return DataPart.of_actor(actor.pk), DataPart.STATUSES, DataPart.MILESTONES
+    """What an actor's page and brief show that changes: its actions, and its kind's statuses (its own and
+    its peers' for comparison) today and on past dates."""
+    return DataPart.of_actor(actor.pk), DataPart.statuses_of_kind(actor.kind), DataPart.milestones_of_kind(actor.kind)
 
 
 def _group_detail(request: HttpRequest, group: Actor) -> HttpResponse:

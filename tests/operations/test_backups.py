@@ -10,7 +10,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from recommendations.models import Actor, DataVersion, FollowUpAction, Paragraph, StatusMilestone
+from recommendations.models import Actor, DataPart, DataVersion, FollowUpAction, Paragraph, StatusMilestone
 from recommendations.progress.freshness import figures_generation
 from recommendations.progress.history import recount_milestones, stored_milestones
 from recommendations.progress.statuses import refresh_implementation_statuses, status_pairs
@@ -81,6 +81,10 @@ def test_a_backup_restores_every_table_and_every_file(populated, media, tmp_path
     # must not be told it is still current.
     assert restored.pop("recommendations.DataVersion") != rows.pop("recommendations.DataVersion")
     assert DataVersion.objects.current().generation != version.generation
+    # And so does the whole's, that every page that shows only some parts of the data depends on.
+    whole = DataPart.objects.get(name=DataPart.WHOLE)
+    assert (DataPart.WHOLE, whole.generation, whole.changed_at) not in rows.pop("recommendations.DataPart")
+    restored.pop("recommendations.DataPart")
     assert restored == rows
     assert every_file(media) == files
     assert timezone.is_aware(FollowUpAction.objects.get().published_at)

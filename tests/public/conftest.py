@@ -6,7 +6,8 @@ import itertools
 import pytest
 from django.utils import timezone
 
-from recommendations.models import Actor, EvidenceLink, FollowUpAction, Paragraph, Status
+from recommendations.models import Actor, DataPart, EvidenceLink, FollowUpAction, Paragraph, Status
+from recommendations.progress.freshness import figures_changed
 from recommendations.progress.statuses import refresh_implementation_statuses, status_pairs
 
 _counter = itertools.count(1)
@@ -96,3 +97,5 @@ def add_actions(count: int, actor: Actor, numbers: list[int], *, partner: Actor 
             FollowUpAction.partners.through(action=action, actor=partner) for action in actions
         )
     refresh_implementation_statuses({(actor.pk, paragraph.pk) for paragraph in paragraphs})
+    # Written in bulk, without the signals: the pages of the latest actions are told here.
+    figures_changed({DataPart.published_in(now.year)})

@@ -7,15 +7,18 @@ actor's name, a deletion) makes them all again.
 """
 
 import datetime
+import io
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import OperationalError, connection
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from recommendations.models import Actor, DataPart, DataVersion, FollowUpAction, Status
+from recommendations.models import Actor, DataPart, DataVersion, FollowUpAction, Status, StatusMilestone
 from recommendations.progress.freshness import figures_changed
 from recommendations.public import page_cache
 
@@ -77,24 +80,52 @@ def test_a_change_to_one_recommendation_leaves_the_others_in_the_cache(cached, f
         assert made_again(cached, url), url
 
 
+ALL_PAGES = THAILAND_PAGES + AUSTRALIA_PAGES + PARAGRAPH_12 + PARAGRAPH_9
+ACTOR_PAGES = ["/actors/THA/", "/actors/THA/brief.pdf", "/actors/AUS/", "/actors/AUS/brief.pdf"]
+
+
 @pytest.mark.parametrize(
-    ("part", "feeds_left"),
+    ("part", "made"),
     [
-        (DataPart.WHOLE, ()),
-        # The action feeds show no statuses, the status-change feeds only their milestones.
-        (DataPart.STATUSES, ("actions.atom", "status-changes.atom")),
-        (DataPart.MILESTONES, ("actions.atom",)),
+        (lambda paragraphs: DataPart.WHOLE, ALL_PAGES),
+        # Both are governments: each page compares the actor with the others of its kind.
+        (lambda paragraphs: DataPart.statuses_of_kind("government"), ACTOR_PAGES),
+        (lambda paragraphs: DataPart.statuses_of_paragraph(paragraphs[12]), PARAGRAPH_12[:1]),
+        # The status-change feeds read the milestones, the action feeds no status.
+        (lambda paragraphs: DataPart.milestones_of_kind("government"), [*ACTOR_PAGES, THAILAND_PAGES[3]]),
+        (lambda paragraphs: DataPart.milestones_of_paragraph(paragraphs[9]), PARAGRAPH_9),
     ],
+    ids=["whole", "statuses of a kind", "statuses of a paragraph", "milestones of a kind", "milestones of a paragraph"],
 )
-def test_a_change_to_the_whole_or_to_the_statuses_makes_every_page_that_shows_it_again(
-    cached, part, feeds_left, django_assert_num_queries
+def test_a_change_to_statuses_makes_again_the_pages_that_show_them_and_no_other(
+    cached, workshop, part, made, django_assert_num_queries
 ):
-    figures_changed({part})
-    for url in THAILAND_PAGES + AUSTRALIA_PAGES + PARAGRAPH_12 + PARAGRAPH_9:
-        if url.endswith(feeds_left):
-            assert served_from_cache(cached, url, django_assert_num_queries)
-        else:
+    paragraphs = dict(workshop.paragraphs.values_list("number", "pk"))
+    figures_changed({part(paragraphs)})
+    for url in ALL_PAGES:
+        if url in made:
             assert made_again(cached, url), url
+        else:
+            assert served_from_cache(cached, url, django_assert_num_queries)
+
+
+def test_a_past_date_of_the_dashboard_stays_while_actions_are_published_after_it(
+    cached, thailand, django_assert_num_queries
+):
+    today = f"/?as_of={timezone.localdate().isoformat()}"
+    for url in ("/?as_of=2006-09-14", "/?as_of=2006-09-14&record=1", today):
+        assert cached.get(url).status_code == 200
+    make_action(thailand, [12], Status.COMPLETED, title="Second labour agreement", as_of=datetime.date(2006, 8, 1))
+    for url in ("/?as_of=2006-09-14", "/?as_of=2006-09-14&record=1"):
+        assert served_from_cache(cached, url, django_assert_num_queries)
+    # Published today: among the latest by today.
+    assert "Second labour agreement" in cached.get(today).content.decode()
+
+
+def test_a_change_to_the_milestones_makes_every_past_date_of_the_dashboard_again(cached):
+    cached.get("/?as_of=2006-09-14")
+    figures_changed({DataPart.MILESTONES})
+    assert made_again(cached, "/?as_of=2006-09-14")
 
 
 def test_a_change_without_parts_is_a_change_to_the_whole(cached):
@@ -125,8 +156,17 @@ def test_a_publication_advances_the_parts_of_its_actor_partners_and_recommendati
     assert DataPart.of_paragraph(action.recommendations.get().pk) in touched
     assert DataPart.of_actor(australia.pk) not in touched
     assert DataPart.WHOLE not in touched
-    # New pairs: the statuses and their milestones changed.
-    assert {DataPart.STATUSES, DataPart.MILESTONES} <= touched
+    # New pairs: the statuses and their milestones changed, of the organisations and of the governments.
+    nine = DataPart.of_paragraph(action.recommendations.get().pk).removeprefix("paragraph:")
+    assert {
+        DataPart.statuses_of_kind("international_organisation"),
+        DataPart.statuses_of_kind("government"),
+        f"statuses:paragraph:{nine}",
+        DataPart.milestones_of_kind("government"),
+        f"milestones:paragraph:{nine}",
+        DataPart.MILESTONES,
+        DataPart.published_in(action.published_at.year),
+    } <= touched
 
 
 def test_a_publication_that_changes_no_status_leaves_the_statuses_part_as_it_was(follow_up, thailand):
@@ -135,8 +175,7 @@ def test_a_publication_that_changes_no_status_leaves_the_statuses_part_as_it_was
     make_action(thailand, [12], Status.PLANNED, as_of=datetime.date(2006, 7, 1))
     touched = advanced(before)
     assert DataPart.of_actor(thailand.pk) in touched
-    assert DataPart.STATUSES not in touched
-    assert DataPart.MILESTONES not in touched
+    assert not {name for name in touched if name.startswith(("statuses", "milestones"))}
 
 
 def test_a_draft_advances_nothing(follow_up, australia, workshop):
@@ -188,7 +227,7 @@ def test_shows_only_reads_nothing_for_a_page_not_made_for_the_cache(
 ):
     request = RequestFactory().get("/actors/THA/")
     with django_assert_num_queries(0):
-        page_cache.shows_only(request, DataPart.STATUSES)
+        page_cache.shows_only(request, DataPart.MILESTONES)
     assert not hasattr(request, "_page_version")
 
 
@@ -209,3 +248,19 @@ def test_actions_of_many_actors_published_in_bulk_advance_only_their_parts(follo
     touched = advanced(before)
     assert DataPart.of_actor(thailand.pk) in touched and DataPart.of_actor(australia.pk) not in touched
     assert FollowUpAction.objects.filter(actor=thailand, title__startswith="Bulk").count() == 3
+
+
+def test_demo_data_written_in_bulk_is_a_change_to_the_whole(workshop):
+    before = generations()
+    call_command("generate_demo_data", "--actors", "2", "--actions", "20", verbosity=0)
+    assert DataPart.WHOLE in advanced(before)
+
+
+def test_milestones_rebuilt_by_the_command_make_the_pages_that_read_them_again(follow_up, thailand, workshop):
+    StatusMilestone.objects.filter(actor=thailand).delete()
+    before = generations()
+    call_command("rebuild_status_milestones", stdout=io.StringIO())
+    twelve = workshop.paragraphs.get(number=12).pk
+    touched = advanced(before)
+    assert {DataPart.MILESTONES, DataPart.milestones_of_kind("government"), f"milestones:paragraph:{twelve}"} <= touched
+    assert DataPart.WHOLE not in touched

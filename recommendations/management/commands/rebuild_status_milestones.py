@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from recommendations.models import DataPart
-from recommendations.progress.freshness import figures_changed
+from recommendations.progress.freshness import figures_changed, pair_parts
 from recommendations.progress.history import rebuild_milestones
 
 
@@ -11,8 +10,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            changed = rebuild_milestones()
-            if changed:
+            moved = rebuild_milestones()
+            if moved:
                 # The pages on past dates and the charts read the milestones.
-                figures_changed({DataPart.MILESTONES})
-        self.stdout.write(f"{changed} status milestones written or removed.")
+                figures_changed(pair_parts(set(), moved))
+        self.stdout.write(f"The status milestones of {len(moved)} pairs of actor and recommendation were rewritten.")
