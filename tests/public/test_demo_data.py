@@ -5,6 +5,7 @@ import itertools
 from collections import defaultdict
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django.db.models import F
 
@@ -82,6 +83,30 @@ def test_removing_demo_data_leaves_the_workshop_and_real_follow_up_as_they_were(
 def test_the_command_refuses_nonsense(db):
     with pytest.raises(CommandError, match="load the workshop first"):
         call_command("generate_demo_data", verbosity=0)
+
+
+# A day when a revision came out at the same moment as the late first report it replaced, and
+# moments either side of midnight and of 09:00, when reports due later than now were dated now.
+MOMENTS = ["2026-12-02T00:44", "2027-01-01T00:00", "2030-06-30T08:59", "2030-06-30T23:59"]
+
+
+def test_each_demo_revision_comes_out_after_the_one_it_replaces_whatever_the_day(workshop):
+    for moment in MOMENTS:
+        now = datetime.datetime.fromisoformat(moment).replace(tzinfo=datetime.UTC)
+        with time_machine.travel(now, tick=False):
+            call_command("generate_demo_data", "--actors", "6", "--actions", "600", verbosity=0)
+        versions = defaultdict(list)
+        for action_id, status, as_of, published in (
+            FollowUpAction.history.filter(is_demo=True)
+            .order_by("id", "version")
+            .values_list("id", "status", "status_as_of", "history_date")
+        ):
+            versions[action_id].append((Status(status).rank, as_of, published))
+        pairs = [(a, b) for v in versions.values() for a, b in itertools.pairwise(v)]
+        assert pairs
+        assert all(a[0] <= b[0] and a[1] < b[1] and a[2] < b[2] for a, b in pairs), moment
+        dated = [(as_of, day) for v in versions.values() for _, as_of, day in v]
+        assert all(as_of <= day.date() and day <= now for as_of, day in dated), moment
 
 
 def test_demo_milestones_are_those_a_recount_gives(workshop, thailand):
