@@ -300,8 +300,14 @@ def _versions(rng: random.Random, plan: _Plan, actor: Actor, paragraph: Paragrap
         rank = max(plan.rank(actor, paragraph, offset / span), rank)
         delay = rng.randrange(365, 4 * 365) if not versions and rng.random() < LATE_SHARE else rng.randrange(1, 30)
         published = datetime.datetime.combine(as_of, datetime.time(9), tzinfo=datetime.UTC)
-        published = max(published + datetime.timedelta(days=delay), versions[-1][2] if versions else published)
-        versions.append((_STATUS_VALUES[rank], as_of, min(now, published)))
+        # A revision comes out days after the version it replaces, however late that one was reported.
+        published = max(published, versions[-1][2] if versions else published) + datetime.timedelta(days=delay)
+        if published > now:
+            # A revision that would come out after today has not come out yet; a first report is out by now.
+            if versions:
+                break
+            published = now
+        versions.append((_STATUS_VALUES[rank], as_of, published))
         remaining = span - offset
         if remaining < 60:
             break

@@ -5,8 +5,10 @@ import itertools
 from collections import defaultdict
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django.db.models import F
+from django.utils import timezone
 
 from recommendations.models import Actor, FollowUpAction, ImplementationStatus, Paragraph, Status, StatusMilestone
 from recommendations.progress.history import (
@@ -84,6 +86,30 @@ def test_the_command_refuses_nonsense(db):
         call_command("generate_demo_data", verbosity=0)
 
 
+# A day when a revision came out at the same moment as the late first report it replaced, and
+# moments either side of midnight and of 09:00, when reports due later than now were dated now.
+MOMENTS = ["2026-12-02T00:44", "2027-01-01T00:00", "2030-06-30T08:59", "2030-06-30T23:59"]
+
+
+def test_each_demo_revision_comes_out_after_the_one_it_replaces_whatever_the_day(workshop):
+    for moment in MOMENTS:
+        now = datetime.datetime.fromisoformat(moment).replace(tzinfo=datetime.UTC)
+        with time_machine.travel(now, tick=False):
+            call_command("generate_demo_data", "--actors", "6", "--actions", "600", verbosity=0)
+        versions = defaultdict(list)
+        for action_id, status, as_of, published in (
+            FollowUpAction.history.filter(is_demo=True)
+            .order_by("id", "version")
+            .values_list("id", "status", "status_as_of", "history_date")
+        ):
+            versions[action_id].append((Status(status).rank, as_of, published))
+        pairs = [(a, b) for v in versions.values() for a, b in itertools.pairwise(v)]
+        assert pairs
+        assert all(a[0] <= b[0] and a[1] < b[1] and a[2] < b[2] for a, b in pairs), moment
+        dated = [(as_of, day) for v in versions.values() for _, as_of, day in v]
+        assert all(as_of <= day.date() and day <= now for as_of, day in dated), moment
+
+
 def test_demo_milestones_are_those_a_recount_gives(workshop, thailand):
     make_action(thailand, [12], Status.COMPLETED)
     call_command("generate_demo_data", "--actors", "4", "--actions", "300", verbosity=0)
@@ -108,13 +134,17 @@ def test_demo_statuses_move_over_the_years_and_read_differently_on_a_past_date(w
     late = FollowUpAction.objects.filter(is_demo=True, published_at__gt=F("status_as_of") + datetime.timedelta(400))
     assert late.exists()
     ids = list(Paragraph.objects.tracked().values_list("pk", flat=True))
-    day = datetime.date(2010, 12, 31)
-    known, record = statuses_on(Reading(day), ids), statuses_on(Reading(day, record=True), ids)
-    assert known != record
+    # The demo data spread over the years up to the day they are made, so which past year's end
+    # a late report changes depends on that day.
+    readings = {
+        day: (statuses_on(Reading(day), ids), statuses_on(Reading(day, record=True), ids))
+        for day in (datetime.date(year, 12, 31) for year in range(2006, timezone.localdate().year))
+    }
+    assert any(known != record for known, record in readings.values())
     today = dict(
         ((a, p), s) for a, p, s in ImplementationStatus.objects.values_list("actor_id", "paragraph_id", "status")
     )
-    assert known != today
+    assert readings[datetime.date(2010, 12, 31)][0] != today
     months = {month.end: sum(month.counts.values()) for month in monthly_statuses(Reading())}
     assert 0 < months[datetime.date(2006, 12, 31)] < months[datetime.date(2015, 12, 31)]
     assert stored_milestones() == recount_milestones()
