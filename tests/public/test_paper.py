@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from recommendations.models import Actor, DataVersion, Status
 from recommendations.progress import figures
 from recommendations.progress.history import Reading
+from recommendations.public.paper.brief import brief
 from recommendations.public.templatetags import figure
 from tests.conftest import sign_in_with_second_factor
 from tests.public.conftest import make_action
@@ -149,11 +150,11 @@ def test_a_focal_point_cannot_mark_highlights(client, follow_up, thai_focal_poin
 
 # Pinned so that a query added per action, per actor or per recommendation shows: the brief and
 # the report each read the data version, the figures and their rows (the brief also the version
-# of the parts of the data it shows); the report also reads one
-# chart of progress over time overall and one per theme.
+# of the parts of the data it shows, and its own and joint actions apart, each with its count);
+# the report also reads one chart of progress over time overall and one per theme.
 @pytest.mark.parametrize(
     ("url", "queries"),
-    [(BRIEF, 13), (BRIEF + "?as_of=2006-09-14", 13), (REPORT, 18), (REPORT + "?as_of=2006-09-14&record=1", 16)],
+    [(BRIEF, 15), (BRIEF + "?as_of=2006-09-14", 15), (REPORT, 18), (REPORT + "?as_of=2006-09-14&record=1", 16)],
 )
 def test_the_pdfs_run_the_same_queries_at_n_and_ten_times_n_actions(
     client, follow_up, thailand, django_assert_num_queries, url, queries
@@ -198,3 +199,18 @@ def test_the_pdfs_on_a_date_show_the_dashboards_figures_for_that_date_and_readin
     # The plan's status holds only from 2007.
     assert "National plan on migration data" not in brief
     assert figure(mine.tally) != figure(next(g for g in figures.dashboard().by_actor if g.key.code == "THA").tally)
+
+
+def test_the_brief_lists_own_and_joint_actions_newest_first_each_counted_once(follow_up, australia):
+    own_and_partner = make_action(
+        australia, [10], Status.PLANNED, title="Listed as its own partner too", partners=(australia,)
+    )
+    data = brief(australia, base_url="http://testserver").data
+    # Newest status first, the later action first on the same day: both as of March 2007, then August 2006.
+    assert [(action["title"], action["by"]) for action in data["actions"]] == [
+        ("Listed as its own partner too", ""),
+        ("Survey of remittance costs", ""),
+        ("Memorandum of understanding on labour migration", "with Thailand"),
+    ]
+    assert data["actions_total"] == 3
+    assert own_and_partner.partners.get() == australia

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import prefetch_related_objects
 
 from ...models import Actor, FollowUpAction, ImplementationStatus, Paragraph
 from ...progress import figures
@@ -12,6 +12,7 @@ from . import Paper, actions_on, address, generated_at, reading_text
 
 # The brief fits on one or two pages; the actions export has every action.
 ACTIONS_SHOWN = 10
+NEWEST_STATUS_FIRST = ("-status_as_of", "-pk")
 
 
 def _day(date) -> str:
@@ -45,18 +46,24 @@ def brief(actor: Actor, *, base_url: str, reading: Reading = TODAY) -> Paper:
         .order_by("meeting", "number")
     )
     found, rows = actor_statuses(actor, recommendations, reading)
-    involving = actions_on(
-        FollowUpAction.objects.published().filter(
-            Q(actor=actor) | Q(pk__in=FollowUpAction.partners.through.objects.filter(actor=actor).values("action_id"))
-        ),
+    # Its own and its joint actions apart, each read in its index's order: one query with both
+    # (an OR across tables) walks every published action.
+    published = FollowUpAction.objects.published()
+    own = actions_on(published.filter(actor=actor), reading)
+    joined = actions_on(
+        published.filter(
+            pk__in=FollowUpAction.partners.through.objects.filter(actor=actor).values("action_id")
+        ).exclude(actor=actor),
         reading,
     )
-    actions = list(
-        involving.select_related("actor")
-        .prefetch_related("recommendations", "evidence_links")
-        .order_by("-status_as_of", "-pk")[:ACTIONS_SHOWN]
-    )
-    total = involving.count()
+    newest = {
+        action.pk: action
+        for actions in (own, joined)
+        for action in actions.select_related("actor").leading(*NEWEST_STATUS_FIRST, count=ACTIONS_SHOWN)
+    }
+    actions = sorted(newest.values(), key=lambda action: (action.status_as_of, action.pk), reverse=True)[:ACTIONS_SHOWN]
+    prefetch_related_objects(actions, "recommendations", "evidence_links")
+    total = own.count() + joined.count()
     return Paper(
         "brief.typ",
         {
