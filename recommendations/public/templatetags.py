@@ -10,7 +10,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from ..models import Status
 
@@ -61,6 +61,41 @@ def status_badge(status: str, short: bool = False) -> SafeString:
         glyph(key),
         label,
     )
+
+
+# What a matrix cell shows of each status ("" for no information provided), escaped once.
+_CELL_STATUSES = {
+    status: (escape(status or "none"), escape(glyph(status)), escape(status_label(status)))
+    for status in ["", *Status.values]
+}
+
+
+@register.simple_tag
+def matrix_cells(actor, cells) -> SafeString:
+    """An actor's row of the dashboard's matrix: per recommendation its status, linked to the
+    actor's row on the recommendation's page, or an empty cell where the status is None (the
+    recommendation neither addresses the actor nor has its report).
+
+    Made in Python rather than from a template, and without a `format_html` per cell: the matrix
+    has a cell per actor and recommendation, a thousand and more.
+    """
+    name, code = escape(actor.short_name), escape(actor.code)
+    html = []
+    for paragraph, status in cells:
+        about = f"{name} on paragraph {paragraph.number}"
+        if status is None:
+            html.append(
+                f'<td class="cell not-addressed"><span class="visually-hidden">{about}: not addressed to it</span></td>'
+            )
+            continue
+        key, shape, label = _CELL_STATUSES[status]
+        html.append(
+            f'<td class="cell"><a href="{escape(paragraph.url)}#status-{code}" class="status status-{key}">'
+            f'<span class="glyph" aria-hidden="true">{shape}</span>'
+            f'<span class="visually-hidden">{about}: {label}</span></a></td>'
+        )
+    # Every value above is escaped, or a paragraph's number.
+    return mark_safe("".join(html))  # noqa: S308  # nosec B308, B703
 
 
 @register.inclusion_tag("public/snippets/bar.html")
