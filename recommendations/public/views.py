@@ -89,11 +89,23 @@ def _progress_chart(request: HttpRequest, reading: Reading, *, name: str, about:
     key = f"chart:{figures_generation(request)}:{hashlib.sha256(drawn.encode()).hexdigest()}"
     chart = cache.get(key)
     if chart is None:
-        months = history.monthly_statuses(reading, **scope)
-        series = [(month.end, month.counts) for month in months]
+        series = _monthly_series(request, reading, **scope)
         chart = charts.status_chart(series, name=name, about=about, markers=charts.reading_markers(reading))
         cache.set(key, chart, CHART_SECONDS)
     return chart
+
+
+def _monthly_series(request: HttpRequest, reading: Reading, **scope) -> list:
+    """The counts at each month end over `scope` in the reading, from the cache while the data version and
+    the day stay the same. Every date of a reading has the same series (only its marker differs), so
+    a page on another date draws its chart without counting again."""
+    counted = repr((sorted(scope.items()), reading.date_field, timezone.now().date()))
+    key = f"chart-series:{figures_generation(request)}:{hashlib.sha256(counted.encode()).hexdigest()}"
+    series = cache.get(key)
+    if series is None:
+        series = [(month.end, month.counts) for month in history.monthly_statuses(reading, **scope)]
+        cache.set(key, series, CHART_SECONDS)
+    return series
 
 
 # Parameters of the address that the date picker leaves to the page's own links and forms.
