@@ -140,7 +140,8 @@ def cells(paragraph_ids: list[int], actors: list[Actor], reading: Reading = TODA
     kinds = {actor.kind for actor in actors}
     if reading.is_today:
         rows = ImplementationStatus.objects.filter(paragraph_id__in=paragraph_ids, actor__kind__in=kinds)
-        statuses = rows.values_list("actor_id", "paragraph_id", "status")
+        # In any order: the model's would join the paragraphs, their meetings and the actors to sort.
+        statuses = rows.order_by().values_list("actor_id", "paragraph_id", "status")
     else:
         statuses = ((a, p, status) for (a, p), status in statuses_on(reading, paragraph_ids, kinds).items())
     for actor_id, paragraph_id, status in statuses:

@@ -6,8 +6,10 @@ to All States. Thailand reports ¶7 completed and ¶8 planned; Australia ¶7 not
 """
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from recommendations.models import Actor, Status
+from recommendations.models import Actor, Paragraph, Status
 from recommendations.progress import figures
 
 from .conftest import make_action
@@ -60,3 +62,13 @@ def test_every_figure_shows_its_coverage_beside_it(client, reports, url, coverag
 def test_the_theme_and_kind_tables_show_coverage(client, reports):
     page = client.get("/").content.decode()
     assert "<td>— · 0 of 9 statuses reported</td>" in page  # the regional processes: ¶12, ¶22, ¶23 each
+
+
+def test_the_cells_read_today_s_statuses_alone_without_sorting_them(reports, thailand, australia):
+    paragraphs = list(Paragraph.objects.tracked().values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as queries:
+        found = figures.cells(paragraphs, [thailand, australia])
+    (statuses,) = [query["sql"] for query in queries if 'FROM "recommendations_implementationstatus"' in query["sql"]]
+    assert "ORDER BY" not in statuses
+    assert "recommendations_meeting" not in statuses
+    assert sorted(status for status in found.values() if status) == ["completed", "not_started", "planned"]
