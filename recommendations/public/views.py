@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+import itertools
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -456,12 +457,24 @@ def _since(request: HttpRequest) -> datetime.date:
     return day
 
 
+def _status_changes_since(request: HttpRequest, since: datetime.date) -> list[changes.StatusChange]:
+    """The changes on or after `since`, newest first (see `changes.status_changes`). Every change is
+    worked out once while the data version stays the same and kept in the cache as plain values;
+    the changes since any date are then the first of them."""
+    key = f"status-changes:{figures_generation(request)}"
+    found = cache.get(key)
+    if found is None:
+        found = [change.values for change in changes.status_changes()]
+        cache.set(key, found, CHART_SECONDS)
+    return list(itertools.takewhile(lambda change: change.day >= since, (changes.StatusChange(*v) for v in found)))
+
+
 @require_safe
 def what_changed(request: HttpRequest) -> HttpResponse:
     """Each status change on the public record since a date, newest first, a page at a time."""
     since = _since(request)
     page = paging.page_of(
-        changes.status_changes(since),
+        _status_changes_since(request, since),
         CHANGES_PAGE_SIZE,
         paging.requested_page(request),
         missing="There is no such page of changes.",
