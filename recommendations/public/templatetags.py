@@ -98,21 +98,40 @@ def matrix_cells(actor, cells) -> SafeString:
     return mark_safe("".join(html))  # noqa: S308  # nosec B308, B703
 
 
-@register.inclusion_tag("public/snippets/bar.html")
-def progress_bar(tally, label: str, number: int | None = None) -> dict:
-    """A stacked bar of a tally's statuses, as an SVG image with a text alternative.
+@register.simple_tag
+def progress_bar(tally, label: str, number: int | None = None) -> SafeString:
+    """A stacked bar of a tally's statuses, as an SVG image with a text alternative and a legend.
 
-    `number` names the paragraph the bar is about, so that each bar's name differs.
+    `number` names the paragraph the bar is about, so that each bar's name differs. Made in
+    Python rather than from a template: the list and the document show one per recommendation.
     """
     if number is not None:
         label = f"{label} on paragraph {number}"
     segments, offset = [], 0.0
     for segment in tally.segments:
         if segment.count:
-            segments.append((segment, offset))
+            segments.append((segment, f"{offset:.3f}", f"{segment.percent:.3f}"))
             offset += segment.percent
-    summary = "; ".join(f"{segment.label}: {segment.count}" for segment, _ in segments)
-    return {"segments": segments, "label": label, "summary": summary, "tally": tally}
+    summary = "; ".join(f"{segment.label}: {segment.count}" for segment, _, _ in segments)
+    rectangles = format_html_join(
+        "",
+        '<rect class="fill-{}" x="{}" y="0" width="{}" height="6"><title>{}: {}</title></rect>',
+        ((segment.key, x, width, segment.label, segment.count) for segment, x, width in segments),
+    )
+    legend = format_html_join(
+        "",
+        '<span class="status status-{}"><span class="glyph" aria-hidden="true">{}</span> {} {}</span> ',
+        ((segment.key, glyph(segment.key), segment.label, segment.count) for segment, _, _ in segments),
+    )
+    return format_html(
+        '<figure class="bar">\n  <svg role="img" aria-label="{}: {}" viewBox="0 0 100 6" preserveAspectRatio="none"'
+        ' width="100%" height="18" focusable="false">\n    {}\n  </svg>\n'
+        '  <figcaption class="bar-legend">{}</figcaption>\n</figure>\n',
+        label,
+        summary,
+        rectangles,
+        legend,
+    )
 
 
 @register.filter
