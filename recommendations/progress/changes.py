@@ -50,6 +50,20 @@ class StatusChange:
     action: FollowUpAction | None = None
 
     @property
+    def values(self) -> tuple:
+        """The change without what `load` fills in, as plain values: `StatusChange(*change.values)` is the change."""
+        return (
+            self.actor_id,
+            self.paragraph_id,
+            self.before,
+            self.after,
+            self.day,
+            self.as_of,
+            self.action_id,
+            self.is_explicit,
+        )
+
+    @property
     def before_label(self) -> str:
         return Status(self.before).label if self.before else NO_INFORMATION
 

@@ -140,7 +140,8 @@ def cells(paragraph_ids: list[int], actors: list[Actor], reading: Reading = TODA
     kinds = {actor.kind for actor in actors}
     if reading.is_today:
         rows = ImplementationStatus.objects.filter(paragraph_id__in=paragraph_ids, actor__kind__in=kinds)
-        statuses = rows.values_list("actor_id", "paragraph_id", "status")
+        # In any order: the model's would join the paragraphs, their meetings and the actors to sort.
+        statuses = rows.order_by().values_list("actor_id", "paragraph_id", "status")
     else:
         statuses = ((a, p, status) for (a, p), status in statuses_on(reading, paragraph_ids, kinds).items())
     for actor_id, paragraph_id, status in statuses:
@@ -220,15 +221,16 @@ def actor_figures(actor: Actor, recommendations: list[Paragraph], reading: Readi
 
 
 def with_progress(paragraphs, reading: Reading = TODAY):
-    """Annotate each paragraph with `progress` (0–100, None if no one reported) and `reported`.
+    """Give each paragraph `progress` (0–100, None if no one reported) and `reported`, to sort by.
 
     The same rule as `Tally.progress` over a recommendation's reported cells, in SQL so that the
-    list can sort by it. On a past date the tallies are counted first (a fixed number of
-    queries over every paragraph) and given to SQL as values, for the same sorting.
+    list can sort by it; as aliases, which a query computes only when it sorts or filters by
+    them. On a past date the tallies are counted first (a fixed number of queries over every
+    paragraph) and given to SQL as values, for the same sorting.
     """
     if not reading.is_today:
         tallies = regional_tallies(list(Paragraph.objects.values_list("pk", flat=True)), reading=reading)
-        return paragraphs.annotate(
+        return paragraphs.alias(
             progress=_by_paragraph({pk: t.progress for pk, t in tallies.items()}, None, FloatField()),
             reported=_by_paragraph({pk: t.reported for pk, t in tallies.items()}, 0, IntegerField()),
         )
@@ -238,7 +240,7 @@ def with_progress(paragraphs, reading: Reading = TODAY):
         .values("paragraph")
     )
     weight = Case(*(When(status=s.value, then=Value(100 * w)) for s, w in WEIGHTS.items()), output_field=FloatField())
-    return paragraphs.annotate(
+    return paragraphs.alias(
         progress=Subquery(statuses.annotate(value=Avg(weight)).values("value")),
         reported=Coalesce(Subquery(statuses.annotate(count=Count("pk")).values("count")), 0),
     )

@@ -10,7 +10,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from ..models import Status
 
@@ -63,21 +63,75 @@ def status_badge(status: str, short: bool = False) -> SafeString:
     )
 
 
-@register.inclusion_tag("public/snippets/bar.html")
-def progress_bar(tally, label: str, number: int | None = None) -> dict:
-    """A stacked bar of a tally's statuses, as an SVG image with a text alternative.
+# What a matrix cell shows of each status ("" for no information provided), escaped once.
+_CELL_STATUSES = {
+    status: (escape(status or "none"), escape(glyph(status)), escape(status_label(status)))
+    for status in ["", *Status.values]
+}
 
-    `number` names the paragraph the bar is about, so that each bar's name differs.
+
+@register.simple_tag
+def matrix_cells(actor, cells) -> SafeString:
+    """An actor's row of the dashboard's matrix: per recommendation its status, linked to the
+    actor's row on the recommendation's page, or an empty cell where the status is None (the
+    recommendation neither addresses the actor nor has its report).
+
+    Made in Python rather than from a template, and without a `format_html` per cell: the matrix
+    has a cell per actor and recommendation, a thousand and more.
+    """
+    name, code = escape(actor.short_name), escape(actor.code)
+    html = []
+    for paragraph, status in cells:
+        about = f"{name} on paragraph {paragraph.number}"
+        if status is None:
+            html.append(
+                f'<td class="cell not-addressed"><span class="visually-hidden">{about}: not addressed to it</span></td>'
+            )
+            continue
+        key, shape, label = _CELL_STATUSES[status]
+        html.append(
+            f'<td class="cell"><a href="{escape(paragraph.url)}#status-{code}" class="status status-{key}">'
+            f'<span class="glyph" aria-hidden="true">{shape}</span>'
+            f'<span class="visually-hidden">{about}: {label}</span></a></td>'
+        )
+    # Every value above is escaped, or a paragraph's number.
+    return mark_safe("".join(html))  # noqa: S308  # nosec B308, B703
+
+
+@register.simple_tag
+def progress_bar(tally, label: str, number: int | None = None) -> SafeString:
+    """A stacked bar of a tally's statuses, as an SVG image with a text alternative and a legend.
+
+    `number` names the paragraph the bar is about, so that each bar's name differs. Made in
+    Python rather than from a template: the list and the document show one per recommendation.
     """
     if number is not None:
         label = f"{label} on paragraph {number}"
     segments, offset = [], 0.0
     for segment in tally.segments:
         if segment.count:
-            segments.append((segment, offset))
+            segments.append((segment, f"{offset:.3f}", f"{segment.percent:.3f}"))
             offset += segment.percent
-    summary = "; ".join(f"{segment.label}: {segment.count}" for segment, _ in segments)
-    return {"segments": segments, "label": label, "summary": summary, "tally": tally}
+    summary = "; ".join(f"{segment.label}: {segment.count}" for segment, _, _ in segments)
+    rectangles = format_html_join(
+        "",
+        '<rect class="fill-{}" x="{}" y="0" width="{}" height="6"><title>{}: {}</title></rect>',
+        ((segment.key, x, width, segment.label, segment.count) for segment, x, width in segments),
+    )
+    legend = format_html_join(
+        "",
+        '<span class="status status-{}"><span class="glyph" aria-hidden="true">{}</span> {} {}</span> ',
+        ((segment.key, glyph(segment.key), segment.label, segment.count) for segment, _, _ in segments),
+    )
+    return format_html(
+        '<figure class="bar">\n  <svg role="img" aria-label="{}: {}" viewBox="0 0 100 6" preserveAspectRatio="none"'
+        ' width="100%" height="18" focusable="false">\n    {}\n  </svg>\n'
+        '  <figcaption class="bar-legend">{}</figcaption>\n</figure>\n',
+        label,
+        summary,
+        rectangles,
+        legend,
+    )
 
 
 @register.filter

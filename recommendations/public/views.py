@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+import itertools
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -89,11 +90,23 @@ def _progress_chart(request: HttpRequest, reading: Reading, *, name: str, about:
     key = f"chart:{figures_generation(request)}:{hashlib.sha256(drawn.encode()).hexdigest()}"
     chart = cache.get(key)
     if chart is None:
-        months = history.monthly_statuses(reading, **scope)
-        series = [(month.end, month.counts) for month in months]
+        series = _monthly_series(request, reading, **scope)
         chart = charts.status_chart(series, name=name, about=about, markers=charts.reading_markers(reading))
         cache.set(key, chart, CHART_SECONDS)
     return chart
+
+
+def _monthly_series(request: HttpRequest, reading: Reading, **scope) -> list:
+    """The counts at each month end over `scope` in the reading, from the cache while the data version and
+    the day stay the same. Every date of a reading has the same series (only its marker differs), so
+    a page on another date draws its chart without counting again."""
+    counted = repr((sorted(scope.items()), reading.date_field, timezone.now().date()))
+    key = f"chart-series:{figures_generation(request)}:{hashlib.sha256(counted.encode()).hexdigest()}"
+    series = cache.get(key)
+    if series is None:
+        series = [(month.end, month.counts) for month in history.monthly_statuses(reading, **scope)]
+        cache.set(key, series, CHART_SECONDS)
+    return series
 
 
 # Parameters of the address that the date picker leaves to the page's own links and forms.
@@ -444,12 +457,24 @@ def _since(request: HttpRequest) -> datetime.date:
     return day
 
 
+def _status_changes_since(request: HttpRequest, since: datetime.date) -> list[changes.StatusChange]:
+    """The changes on or after `since`, newest first (see `changes.status_changes`). Every change is
+    worked out once while the data version stays the same and kept in the cache as plain values;
+    the changes since any date are then the first of them."""
+    key = f"status-changes:{figures_generation(request)}"
+    found = cache.get(key)
+    if found is None:
+        found = [change.values for change in changes.status_changes()]
+        cache.set(key, found, CHART_SECONDS)
+    return list(itertools.takewhile(lambda change: change.day >= since, (changes.StatusChange(*v) for v in found)))
+
+
 @require_safe
 def what_changed(request: HttpRequest) -> HttpResponse:
     """Each status change on the public record since a date, newest first, a page at a time."""
     since = _since(request)
     page = paging.page_of(
-        changes.status_changes(since),
+        _status_changes_since(request, since),
         CHANGES_PAGE_SIZE,
         paging.requested_page(request),
         missing="There is no such page of changes.",

@@ -71,6 +71,21 @@ def test_the_dashboard_caches_each_reading_apart(client, late_report):
     assert client.get("/").content.decode() == first
 
 
+def test_a_dashboard_on_another_date_of_the_same_reading_counts_the_chart_s_months_no_more(
+    client, late_report, django_assert_num_queries
+):
+    client.get(f"/?{DIALOGUE}")
+    # the data version, the parts of the data the page shows, recommendations, actors, the
+    # addressees as written, the group memberships, the statuses of the day, latest actions, their
+    # recommendations: the months are those counted for the Dialogue's day, with the new date marked
+    with django_assert_num_queries(9):
+        page = client.get("/?as_of=2010-01-01").content.decode()
+    assert "As of 1 January 2010" in page
+    # the other reading counts its own months
+    with django_assert_num_queries(10):
+        client.get("/?as_of=2010-01-01&record=1")
+
+
 @pytest.mark.parametrize("url", PAGES)
 @pytest.mark.parametrize("query", [DIALOGUE, RECORD])
 def test_every_page_takes_a_date_and_a_reading_and_offers_the_picker(client, late_report, url, query):

@@ -18,6 +18,16 @@ def test_the_matrix_shows_each_actors_status_and_keeps_no_information_apart_from
     assert "Viet Nam on paragraph 9: No information provided" in page
 
 
+def test_the_matrix_escapes_the_actor_names_in_its_cells(client, follow_up, thailand):
+    thailand.short_name = 'Thai <script>alert("x")</script> & co'
+    thailand.save()
+    page = client.get("/").content.decode()
+    assert "<script>" not in page
+    escaped = "Thai &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co"
+    assert f"{escaped} on paragraph 12: Completed" in page
+    assert f"{escaped} on paragraph 23: not addressed to it" in page
+
+
 def test_the_dashboard_never_shows_unpublished_actions(client, follow_up):
     page = client.get("/").content.decode()
     assert "Secret draft" not in page

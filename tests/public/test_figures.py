@@ -6,9 +6,12 @@ to All States. Thailand reports ¶7 completed and ¶8 planned; Australia ¶7 not
 """
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from recommendations.models import Actor, Status
+from recommendations.models import Actor, Paragraph, Status
 from recommendations.progress import figures
+from recommendations.public.templatetags import progress_bar
 
 from .conftest import make_action
 
@@ -60,3 +63,29 @@ def test_every_figure_shows_its_coverage_beside_it(client, reports, url, coverag
 def test_the_theme_and_kind_tables_show_coverage(client, reports):
     page = client.get("/").content.decode()
     assert "<td>— · 0 of 9 statuses reported</td>" in page  # the regional processes: ¶12, ¶22, ¶23 each
+
+
+def test_the_cells_read_today_s_statuses_alone_without_sorting_them(reports, thailand, australia):
+    paragraphs = list(Paragraph.objects.tracked().values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as queries:
+        found = figures.cells(paragraphs, [thailand, australia])
+    (statuses,) = [query["sql"] for query in queries if 'FROM "recommendations_implementationstatus"' in query["sql"]]
+    assert "ORDER BY" not in statuses
+    assert "recommendations_meeting" not in statuses
+    assert sorted(status for status in found.values() if status) == ["completed", "not_started", "planned"]
+
+
+def test_a_progress_bar_stacks_the_reported_statuses_and_names_them_in_words():
+    tally = figures.tally(["completed", "completed", "planned", ""])
+    bar = progress_bar(tally, 'Thai <script> & "co"', 12)
+    assert bar.startswith(
+        '<figure class="bar">\n  <svg role="img" aria-label="Thai &lt;script&gt; &amp; &quot;co&quot; on paragraph 12:'
+        ' Completed: 2; Planned: 1; No information provided: 1" viewBox="0 0 100 6"'
+    )
+    assert (
+        '<rect class="fill-completed" x="0.000" y="0" width="50.000" height="6"><title>Completed: 2</title></rect>'
+        '<rect class="fill-planned" x="50.000" y="0" width="25.000" height="6"><title>Planned: 1</title></rect>'
+        '<rect class="fill-none" x="75.000" y="0" width="25.000" height="6">'
+    ) in bar
+    assert '<span class="glyph" aria-hidden="true">●</span> Completed 2</span> ' in bar
+    assert "In progress" not in bar

@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from recommendations.documents.importer import import_outcomes
 from recommendations.models import Actor, Paragraph, Status, Theme
@@ -182,6 +184,23 @@ def test_the_excerpt_is_of_a_published_action(client, follow_up):
 def test_sort_by_progress(client, follow_up):
     assert numbers(client.get("/recommendations/?tracked=yes&sort=-progress"))[:3] == [12, 7, 8]
     assert numbers(client.get("/recommendations/?tracked=yes&sort=-reported"))[0] == 12
+
+
+def paragraph_queries(client, url: str) -> list[str]:
+    """The SQL of the queries that read the list's paragraphs: its count and its page."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [query["sql"] for query in queries if 'FROM "recommendations_paragraph" ' in query["sql"]]
+
+
+def test_the_list_counts_and_reads_its_page_without_the_progress_unless_it_sorts_by_it(client, follow_up):
+    count, page = paragraph_queries(client, "/recommendations/?addressee=THA&tracked=yes")
+    assert count.startswith("SELECT COUNT(*)")
+    assert "implementationstatus" not in count
+    assert "implementationstatus" not in page
+    count, page = paragraph_queries(client, "/recommendations/?addressee=THA&tracked=yes&sort=-progress")
+    assert "implementationstatus" not in count
+    assert "implementationstatus" in page
 
 
 def test_the_export_links_carry_the_current_filters(client, follow_up):

@@ -100,6 +100,21 @@ def test_the_changes_page_runs_the_same_queries_at_n_and_ten_times_n(
 
 
 @time_machine.travel(DAY, tick=False)
+def test_every_date_and_page_of_the_changes_reads_the_milestones_once_per_data_version(
+    client, history, django_assert_num_queries
+):
+    first = rows(client.get("/changes/?since=2006-04-26").content.decode())
+    # the data version, actors, paragraphs with meetings, actions: the changes are those worked out
+    # for the first date, the header that of the first page
+    with django_assert_num_queries(4):
+        later = rows(client.get("/changes/?since=2026-01-01").content.decode())
+    assert later == first[:2]
+    make_action(Actor.objects.get(code="VNM"), [12], Status.IN_PROGRESS, as_of=datetime.date(2026, 3, 1))
+    with django_assert_num_queries(6):
+        assert len(rows(client.get("/changes/?since=2026-01-01").content.decode())) == 3
+
+
+@time_machine.travel(DAY, tick=False)
 def test_the_status_change_feeds_tell_each_change(client, history):
     feed = atom(client.get("/feeds/status-changes.atom"))
     assert titles(feed) == [
