@@ -7,6 +7,7 @@ from collections import defaultdict
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
@@ -148,3 +149,14 @@ def test_demo_statuses_move_over_the_years_and_read_differently_on_a_past_date(w
     months = {month.end: sum(month.counts.values()) for month in monthly_statuses(Reading())}
     assert 0 < months[datetime.date(2006, 12, 31)] < months[datetime.date(2015, 12, 31)]
     assert stored_milestones() == recount_milestones()
+
+
+def test_the_tables_a_demo_load_grows_are_analysed_for_the_planner(workshop):
+    if connection.vendor != "postgresql":
+        pytest.skip("the planner's statistics are PostgreSQL's")
+    call_command("generate_demo_data", "--actors", "3", "--actions", "50", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL")
+        analysed = {name for (name,) in cursor.fetchall()}
+    grown = [FollowUpAction, StatusMilestone, ImplementationStatus, ImplementationStatus.history.model, Actor]
+    assert {model._meta.db_table for model in grown} <= analysed
