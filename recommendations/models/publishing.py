@@ -121,6 +121,8 @@ class DataPart(models.Model):
     """
 
     WHOLE = "whole"
+    STATUSES = "statuses"
+    """Any actor's status on any recommendation: what the figures of every actor read."""
     MILESTONES = "milestones"
     """Any status milestone: what the charts of every actor and a past date's figures read."""
 

@@ -139,7 +139,9 @@ def pair_parts(status_pairs: set[tuple[int, int]], milestone_pairs: set[tuple[in
         parts |= {DataPart.statuses_of_kind(kinds[actor_id]), DataPart.statuses_of_paragraph(paragraph_id)}
     for actor_id, paragraph_id in milestone_pairs:
         parts |= {DataPart.milestones_of_kind(kinds[actor_id]), DataPart.milestones_of_paragraph(paragraph_id)}
-    return parts | ({DataPart.MILESTONES} if milestone_pairs else set())
+    return (
+        parts | ({DataPart.STATUSES} if status_pairs else set()) | ({DataPart.MILESTONES} if milestone_pairs else set())
+    )
 
 
 def _changed(sender, instance, **kwargs) -> None:

@@ -225,6 +225,9 @@ def recommendation_list(request: HttpRequest, reading: Reading) -> HttpResponse:
         paging.requested_page(request),
         missing="There is no such page of recommendations.",
     )
+    if not request.GET.get("q", "").strip():
+        # Without a search, which reads the actions' words, the list shows the statuses alone.
+        shows_only(request, _statuses_part(reading))
     tallies = figures.regional_tallies([paragraph.pk for paragraph in page], list(filterset.actors.values()), reading)
     matches = filterset.matching_actions(page.object_list)
     rows = [(paragraph, tallies[paragraph.pk], matches.get(paragraph.pk)) for paragraph in page]
@@ -332,6 +335,11 @@ def actor_detail(request: HttpRequest, code: str, reading: Reading) -> HttpRespo
     return _render(request, "public/actor.html", context, reading)
 
 
+def _statuses_part(reading: Reading) -> str:
+    """Every actor's statuses on every recommendation: today's, or their milestones for a past date."""
+    return DataPart.STATUSES if reading.is_today else DataPart.MILESTONES
+
+
 def _actor_parts(actor: Actor) -> tuple[str, ...]:
     """What an actor's page and brief show that changes: its actions, and its kind's statuses (its own and
     its peers' for comparison) today and on past dates."""
@@ -354,6 +362,7 @@ def _group_detail(request: HttpRequest, group: Actor) -> HttpResponse:
 @reads_a_date
 def document(request: HttpRequest, code: str, reading: Reading) -> HttpResponse:
     meeting = get_object_or_404(Meeting, code=code)
+    shows_only(request, _statuses_part(reading))
     paragraphs = list(meeting.paragraphs.select_related("theme").order_by("number"))
     tallies = figures.regional_tallies(
         [paragraph.pk for paragraph in paragraphs if paragraph.is_tracked], reading=reading
@@ -417,6 +426,8 @@ def datapackage(request: HttpRequest, reading: Reading) -> HttpResponse:
 def theme_detail(request: HttpRequest, code: str, position: int, reading: Reading) -> HttpResponse:
     """A theme of an outcome document: its recommendations with their regional status, and their progress over time."""
     theme = get_object_or_404(Theme.objects.select_related("meeting"), meeting__code=code, position=position)
+    # The regional statuses, and their chart over time.
+    shows_only(request, _statuses_part(reading), DataPart.MILESTONES)
     paragraphs = list(theme.paragraphs.select_related("meeting").order_by("number"))
     tracked = [paragraph.pk for paragraph in paragraphs if paragraph.is_tracked]
     tallies = figures.regional_tallies(tracked, reading=reading)

@@ -118,9 +118,10 @@ def test_action_pages_stop_where_the_export_takes_over(client, follow_up):
         # memberships, the kind's statuses, the status milestones for the chart, its own and joint
         # actions with partners, recommendations and evidence links
         ("/actors/THA/", 16),
-        # the data version, the header (read once per version), meeting, paragraphs, reporting
-        # actors, addressees as written, group memberships, their statuses
-        ("/documents/bangkok-2006/", 8),
+        # the data version, the header (read once per version), meeting, the versions of the
+        # parts of the data it shows, paragraphs, reporting actors, addressees as written, group
+        # memberships, their statuses
+        ("/documents/bangkok-2006/", 9),
         # the data version, the header (read once per version), the group, its members, the
         # paragraphs addressed to it
         ("/actors/ALL-STATES/", 5),

@@ -264,3 +264,32 @@ def test_milestones_rebuilt_by_the_command_make_the_pages_that_read_them_again(f
     touched = advanced(before)
     assert {DataPart.MILESTONES, DataPart.milestones_of_kind("government"), f"milestones:paragraph:{twelve}"} <= touched
     assert DataPart.WHOLE not in touched
+
+
+STATUS_PAGES = ["/recommendations/?addressee=THA", "/documents/bangkok-2006/", "/documents/bangkok-2006/themes/2/"]
+
+
+def test_the_list_the_document_and_its_themes_stay_cached_while_no_status_changes(
+    client, follow_up, thailand, django_assert_num_queries
+):
+    searched = "/recommendations/?q=labour"
+    on_a_date = "/documents/bangkok-2006/?as_of=2006-09-14"
+    for url in [*STATUS_PAGES, searched, on_a_date]:
+        assert client.get(url).status_code == 200
+    # A publication that moves no status: the search reads the actions' words.
+    figures_changed({DataPart.of_actor(thailand.pk), DataPart.published_in(2026)})
+    for url in [*STATUS_PAGES, on_a_date]:
+        assert served_from_cache(client, url, django_assert_num_queries)
+    assert made_again(client, searched)
+    figures_changed({DataPart.STATUSES})
+    for url in STATUS_PAGES:
+        assert made_again(client, url), url
+    assert served_from_cache(client, on_a_date, django_assert_num_queries)
+    figures_changed({DataPart.MILESTONES})
+    assert made_again(client, on_a_date)
+
+
+def test_a_publication_that_moves_a_status_advances_the_statuses_part(follow_up, thailand):
+    before = generations()
+    make_action(thailand, [20], Status.PLANNED)
+    assert DataPart.STATUSES in advanced(before)
