@@ -26,13 +26,12 @@ from .page_cache import shows_only
 FEED_LENGTH = 20
 
 
-def _newest(*querysets: QuerySet) -> list[FollowUpAction]:
-    """The newest published actions among `querysets`, each read in index order up to the feed's length."""
-    found = {
-        action.pk: action
-        for queryset in querysets
-        for action in queryset.leading("-published_at", "-pk", count=FEED_LENGTH)
-    }
+def _newest(actions: QuerySet, joined: QuerySet | None = None) -> list[FollowUpAction]:
+    """The newest published of the `actions` and of an actor's `joined` ones, each read up to the
+    feed's length: the actions in index order, the joint ones (a few among many) whole then sorted."""
+    found = {action.pk: action for action in actions.leading("-published_at", "-pk", count=FEED_LENGTH)}
+    if joined is not None:
+        found |= {action.pk: action for action in joined.leading_few("-published_at", "-pk", count=FEED_LENGTH)}
     return sorted(found.values(), key=lambda action: (action.published_at, action.pk), reverse=True)[:FEED_LENGTH]
 
 
@@ -103,7 +102,7 @@ class ActorActions(PublishedActions):
 
     def items(self, obj: Actor) -> list[FollowUpAction]:
         partnered = ActionPartner.objects.filter(actor=obj).values("action_id")
-        return _newest(_published().filter(actor=obj), _published().filter(pk__in=partnered))
+        return _newest(_published().filter(actor=obj), joined=_published().filter(pk__in=partnered))
 
 
 class RecommendationActions(PublishedActions):

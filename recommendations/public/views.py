@@ -58,20 +58,20 @@ def _answered() -> Prefetch:
 NEWEST_STATUS_FIRST = ("-status_as_of", "-pk")
 
 
-def _action_page(request: HttpRequest, *querysets: QuerySet) -> dict:
-    """One page of the actions in `querysets`, newest status first, without counting them.
+def _action_page(request: HttpRequest, actions: QuerySet, joined: QuerySet | None = None) -> dict:
+    """One page of the `actions` and of an actor's `joined` ones, newest status first, without counting them.
 
-    Each queryset is read up to one past the end of the page in index order and the results
-    merged, so that an actor's own and joint actions each use their index. One query per
-    queryset, then three for the page's partners, recommendations and evidence links.
+    Each is read up to one past the end of the page, the actions in their index's order, the
+    joint ones (a few among many) whole then sorted, and the results merged. One query each,
+    then three for the page's partners, recommendations and evidence links.
     """
     number = paging.requested_page(request)
     if number > MAX_ACTION_PAGES:
         raise Http404(f"Pages of actions stop at {MAX_ACTION_PAGES}; the actions export holds them all.")
     end = number * ACTIONS_PAGE_SIZE + 1
-    found = {
-        action.pk: action for queryset in querysets for action in queryset.leading(*NEWEST_STATUS_FIRST, count=end)
-    }
+    found = {action.pk: action for action in actions.leading(*NEWEST_STATUS_FIRST, count=end)}
+    if joined is not None:
+        found |= {action.pk: action for action in joined.leading_few(*NEWEST_STATUS_FIRST, count=end)}
     read = sorted(found.values(), key=lambda action: (action.status_as_of, action.pk), reverse=True)[:end]
     page = paging.page_of(read, ACTIONS_PAGE_SIZE, number, missing="There are no actions on this page.")
     prefetch_related_objects(page.object_list, "partners", _answered(), "evidence_links")
@@ -329,7 +329,7 @@ def actor_detail(request: HttpRequest, code: str, reading: Reading) -> HttpRespo
         **_action_page(
             request,
             _published_actions().filter(actor=actor),
-            _published_actions().filter(pk__in=ActionPartner.objects.filter(actor=actor).values("action_id")),
+            joined=_published_actions().filter(pk__in=ActionPartner.objects.filter(actor=actor).values("action_id")),
         ),
     }
     return _render(request, "public/actor.html", context, reading)

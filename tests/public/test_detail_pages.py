@@ -2,7 +2,7 @@
 
 import pytest
 
-from recommendations.models import Actor, ImplementationStatus, Status
+from recommendations.models import Actor, FollowUpAction, ImplementationStatus, Status
 
 from .conftest import add_actions, make_action
 
@@ -144,3 +144,13 @@ def test_detail_pages_run_the_same_queries_at_n_and_ten_times_n_actions(
     add_actions(250, thailand, [12, 14])
     with django_assert_num_queries(expected):
         assert client.get(url).status_code == 200
+
+
+def test_an_actors_joint_actions_are_read_whole_then_sorted(follow_up, australia, thailand):
+    for number in range(3):
+        make_action(thailand, [13], Status.PLANNED, partners=(australia,), title=f"Joint plan {number}")
+    joined = FollowUpAction.objects.published().filter(partners=australia)
+    found = joined.leading_few("-status_as_of", "-pk", count=2)
+    assert list(found) == list(joined.order_by("-status_as_of", "-pk")[:2])
+    # An order no index holds: PostgreSQL reads the few joint actions rather than walking them all.
+    assert "NULLS LAST" in str(found.query)

@@ -57,9 +57,11 @@ def brief(actor: Actor, *, base_url: str, reading: Reading = TODAY) -> Paper:
         reading,
     )
     newest = {
+        action.pk: action for action in own.select_related("actor").leading(*NEWEST_STATUS_FIRST, count=ACTIONS_SHOWN)
+    }
+    newest |= {
         action.pk: action
-        for actions in (own, joined)
-        for action in actions.select_related("actor").leading(*NEWEST_STATUS_FIRST, count=ACTIONS_SHOWN)
+        for action in joined.select_related("actor").leading_few(*NEWEST_STATUS_FIRST, count=ACTIONS_SHOWN)
     }
     actions = sorted(newest.values(), key=lambda action: (action.status_as_of, action.pk), reverse=True)[:ACTIONS_SHOWN]
     prefetch_related_objects(actions, "recommendations", "evidence_links")
