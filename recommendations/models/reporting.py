@@ -104,6 +104,16 @@ class FollowUpActionQuerySet(models.QuerySet):
         first, *rest = ordering
         return self.order_by(F(first.removeprefix("-")).desc(nulls_last=True), *rest)[:count]
 
+    def newest(self, *ordering: str, count: int, joined: FollowUpActionQuerySet | None = None) -> list[FollowUpAction]:
+        """The first `count` in `ordering` (newest first) of these actions and of an actor's
+        `joined` ones: these in their index's order (`leading`), the joint ones whole then sorted
+        (`leading_few`), merged. One query each."""
+        found = {action.pk: action for action in self.leading(*ordering, count=count)}
+        if joined is not None:
+            found |= {action.pk: action for action in joined.leading_few(*ordering, count=count)}
+        fields = [name.removeprefix("-") for name in ordering]
+        return sorted(found.values(), key=lambda action: [getattr(action, f) for f in fields], reverse=True)[:count]
+
     def involving(self, actor: Actor) -> FollowUpActionQuerySet:
         """Actions the actor reported or takes part in as a partner."""
         return self.filter(Q(actor=actor) | Q(partners=actor)).distinct()

@@ -29,10 +29,7 @@ FEED_LENGTH = 20
 def _newest(actions: QuerySet, joined: QuerySet | None = None) -> list[FollowUpAction]:
     """The newest published of the `actions` and of an actor's `joined` ones, each read up to the
     feed's length: the actions in index order, the joint ones (a few among many) whole then sorted."""
-    found = {action.pk: action for action in actions.leading("-published_at", "-pk", count=FEED_LENGTH)}
-    if joined is not None:
-        found |= {action.pk: action for action in joined.leading_few("-published_at", "-pk", count=FEED_LENGTH)}
-    return sorted(found.values(), key=lambda action: (action.published_at, action.pk), reverse=True)[:FEED_LENGTH]
+    return actions.newest("-published_at", "-pk", count=FEED_LENGTH, joined=joined)
 
 
 def _published() -> QuerySet:

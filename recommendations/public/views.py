@@ -69,10 +69,7 @@ def _action_page(request: HttpRequest, actions: QuerySet, joined: QuerySet | Non
     if number > MAX_ACTION_PAGES:
         raise Http404(f"Pages of actions stop at {MAX_ACTION_PAGES}; the actions export holds them all.")
     end = number * ACTIONS_PAGE_SIZE + 1
-    found = {action.pk: action for action in actions.leading(*NEWEST_STATUS_FIRST, count=end)}
-    if joined is not None:
-        found |= {action.pk: action for action in joined.leading_few(*NEWEST_STATUS_FIRST, count=end)}
-    read = sorted(found.values(), key=lambda action: (action.status_as_of, action.pk), reverse=True)[:end]
+    read = actions.newest(*NEWEST_STATUS_FIRST, count=end, joined=joined)
     page = paging.page_of(read, ACTIONS_PAGE_SIZE, number, missing="There are no actions on this page.")
     prefetch_related_objects(page.object_list, "partners", _answered(), "evidence_links")
     return {"actions": page}

@@ -56,14 +56,9 @@ def brief(actor: Actor, *, base_url: str, reading: Reading = TODAY) -> Paper:
         ).exclude(actor=actor),
         reading,
     )
-    newest = {
-        action.pk: action for action in own.select_related("actor").leading(*NEWEST_STATUS_FIRST, count=ACTIONS_SHOWN)
-    }
-    newest |= {
-        action.pk: action
-        for action in joined.select_related("actor").leading_few(*NEWEST_STATUS_FIRST, count=ACTIONS_SHOWN)
-    }
-    actions = sorted(newest.values(), key=lambda action: (action.status_as_of, action.pk), reverse=True)[:ACTIONS_SHOWN]
+    actions = own.select_related("actor").newest(
+        *NEWEST_STATUS_FIRST, count=ACTIONS_SHOWN, joined=joined.select_related("actor")
+    )
     prefetch_related_objects(actions, "recommendations", "evidence_links")
     total = own.count() + joined.count()
     return Paper(
