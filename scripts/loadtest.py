@@ -401,6 +401,7 @@ def _mixed_phases(
             args.mixed_connections,
             args.mixed_seconds,
         )
+        _quiet()
         result, writes = parse_wrk(output), parse_edits(output)
         moved = sum(version - versions[pk] for pk, version in _settled(editing).items())
         # An edit still in flight when wrk stops may be saved without its answer being counted,
@@ -429,7 +430,40 @@ def _settled(accounts: list[tuple[str, int]]) -> dict[int, int]:
 
 
 def _wrk(wrk: str, server: Server, script_args: list[str], args) -> Result:
-    return parse_wrk(_run_wrk(wrk, server, script_args, args.threads, args.connections, args.seconds))
+    result = parse_wrk(_run_wrk(wrk, server, script_args, args.threads, args.connections, args.seconds))
+    _quiet()
+    return result
+
+
+# After a measurement, the machine counts as quiet again once its CPUs are this idle over a
+# short window; it waits at most QUIET_SECONDS.
+QUIET_IDLE = 0.85
+QUIET_WINDOW = 0.5
+QUIET_SECONDS = 30
+
+
+def _quiet(stat: Path = Path("/proc/stat")) -> float:
+    """Wait until the requests a server still has in hand when wrk stops are done, so that they
+    do not weigh on the next measurement: a slow page's requests (and their queries) go on for
+    seconds after their clients have gone. Read from /proc/stat; without it, no wait. Returns
+    the seconds waited."""
+    start = time.monotonic()
+    if not stat.is_file():
+        return 0.0
+    deadline = start + QUIET_SECONDS
+    while time.monotonic() < deadline:
+        first = _cpu_times(stat)
+        time.sleep(QUIET_WINDOW)
+        second = _cpu_times(stat)
+        total = sum(second) - sum(first)
+        # idle and iowait, the fourth and fifth figures of the "cpu" line
+        if total and (second[3] + second[4] - first[3] - first[4]) / total >= QUIET_IDLE:
+            break
+    return time.monotonic() - start
+
+
+def _cpu_times(stat: Path) -> list[int]:
+    return [int(figure) for figure in stat.read_text().split("\n", 1)[0].split()[1:]]
 
 
 def _run_wrk(wrk: str, server: Server, script_args: list[str], threads: int, connections: int, seconds: int) -> str:

@@ -5,6 +5,7 @@ import importlib.util
 import re
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -103,3 +104,38 @@ def test_only_picks_rows_by_name(loadtest, facts):
         "/api/v1/actors/",
     ]
     assert loadtest.selected(rows, None) == rows
+
+
+def _cpu_line(busy: int, idle: int) -> str:
+    # user nice system idle iowait irq softirq steal
+    return f"cpu  {busy} 0 0 {idle} 0 0 0 0\ncpu0 0 0 0 0 0 0 0 0\n"
+
+
+def test_the_next_measurement_waits_for_the_cpus_to_go_idle(loadtest, tmp_path, monkeypatch):
+    stat = tmp_path / "stat"
+    readings = iter([(100, 100), (200, 110), (300, 120), (305, 220)])
+
+    def read(path):
+        busy, idle = next(readings)
+        stat.write_text(_cpu_line(busy, idle))
+        return [int(figure) for figure in stat.read_text().split("\n", 1)[0].split()[1:]]
+
+    monkeypatch.setattr(loadtest, "QUIET_WINDOW", 0.01)
+    monkeypatch.setattr(loadtest, "_cpu_times", read)
+    stat.write_text(_cpu_line(0, 0))
+    # Busy over the first window (10 idle of 110), then idle (100 of 105).
+    assert loadtest._quiet(stat) < loadtest.QUIET_SECONDS
+    assert next(readings, None) is None
+
+
+def test_a_machine_that_stays_busy_is_waited_for_a_bounded_time(loadtest, tmp_path, monkeypatch):
+    stat = tmp_path / "stat"
+    stat.write_text(_cpu_line(0, 0))
+    clock = iter(range(0, 1000))
+    monkeypatch.setattr(loadtest, "time", SimpleNamespace(monotonic=lambda: next(clock), sleep=lambda seconds: None))
+    monkeypatch.setattr(loadtest, "_cpu_times", lambda path: [0] * 8)
+    assert loadtest._quiet(stat) >= loadtest.QUIET_SECONDS
+
+
+def test_without_proc_stat_nothing_is_waited_for(loadtest, tmp_path):
+    assert loadtest._quiet(tmp_path / "missing") < 1
