@@ -59,7 +59,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe
 
 from ..models import DataPart, DataVersion
-from ..progress.freshness import data_version, parts_of
+from ..progress.freshness import data_version, parts_of, remember_parts
 
 # An entry outlives any data version that lasts a week without a visit; Redis evicts the least
 # used entries before that when its memory is full (README: maxmemory).
@@ -133,8 +133,11 @@ def shows_only(request: HttpRequest, *parts: str) -> None:
     version = data_version(request)
     if now is None or now.generation != version.generation:
         return
+    generations = {name: found[name].generation if name in found else "" for name in names}
+    # What the page reads of these parts while it is made (its chart's key) then costs no query.
+    remember_parts(request, generations)
     request._page_version = PartsVersion(
-        tuple(sorted((name, found[name].generation if name in found else "") for name in names)),
+        tuple(sorted(generations.items())),
         max((part.changed_at for part in found.values()), default=version.changed_at),
     )
 
