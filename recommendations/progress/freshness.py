@@ -69,15 +69,24 @@ def data_version(request: HttpRequest | None = None) -> DataVersion:
 def parts_of(request: HttpRequest, names: Iterable[str]) -> dict[str, str]:
     """The generations of these parts of the data ("" for a part never changed), read once per
     request; with them the data version, when the request has not read it yet."""
-    if not hasattr(request, "_part_generations"):
-        request._part_generations = {}
-    known = request._part_generations
+    known = _known_parts(request)
     if missing := set(names) - known.keys():
         version, found = DataPart.objects.read_with_data_version(missing)
         if version is not None and not hasattr(request, "_data_version"):
             request._data_version = _remembered(version)
-        known.update({name: found[name].generation if name in found else "" for name in missing})
+        remember_parts(request, {name: found[name].generation if name in found else "" for name in missing})
     return {name: known[name] for name in names}
+
+
+def remember_parts(request: HttpRequest, generations: dict[str, str]) -> None:
+    """Keep these generations of parts, read with the request's data version, for `parts_of`."""
+    _known_parts(request).update(generations)
+
+
+def _known_parts(request: HttpRequest) -> dict[str, str]:
+    if not hasattr(request, "_part_generations"):
+        request._part_generations = {}
+    return request._part_generations
 
 
 def _read() -> DataVersion:

@@ -27,7 +27,7 @@ cache that does not answer holds no lock: every request renders its own page, as
 cache.
 
 Each such page carries an ETag and Last-Modified from the data version and is answered with 304
-when the visitor holds it. HTML, JSON, feeds and CSV go compressed (Brotli or gzip) to browsers
+when the visitor holds it. HTML, JSON, feeds, CSV and PDF go compressed (Brotli or gzip) to browsers
 that accept it, compressed once when stored. Pages for signed-in people are sent as they are:
 they carry a CSRF token and personal data, the secrets a BREACH attack guesses from compressed
 sizes, and they are few.
@@ -59,7 +59,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe
 
 from ..models import DataPart, DataVersion
-from ..progress.freshness import data_version, parts_of
+from ..progress.freshness import data_version, parts_of, remember_parts
 
 # An entry outlives any data version that lasts a week without a visit; Redis evicts the least
 # used entries before that when its memory is full (README: maxmemory).
@@ -74,7 +74,16 @@ POLL_SECONDS = 0.05
 # A streamed export up to this size is stored once sent: 10,000 rows of any export fit.
 MAX_STREAM_BYTES = 8 * 1024 * 1024
 
-COMPRESSIBLE = ("text/", "application/json", "application/atom+xml", "application/xml", "image/svg+xml")
+# PDFs too: the report's tagged structure (what screen readers read) is stored uncompressed by
+# Typst, and Brotli sends it in less than half the bytes.
+COMPRESSIBLE = (
+    "text/",
+    "application/json",
+    "application/atom+xml",
+    "application/xml",
+    "image/svg+xml",
+    "application/pdf",
+)
 # Below this, compressing saves less than the headers it adds.
 MIN_COMPRESS_BYTES = 512
 ENCODINGS = ("br", "gzip")
@@ -133,8 +142,11 @@ def shows_only(request: HttpRequest, *parts: str) -> None:
     version = data_version(request)
     if now is None or now.generation != version.generation:
         return
+    generations = {name: found[name].generation if name in found else "" for name in names}
+    # What the page reads of these parts while it is made (its chart's key) then costs no query.
+    remember_parts(request, generations)
     request._page_version = PartsVersion(
-        tuple(sorted((name, found[name].generation if name in found else "") for name in names)),
+        tuple(sorted(generations.items())),
         max((part.changed_at for part in found.values()), default=version.changed_at),
     )
 

@@ -32,7 +32,7 @@ from ..models import (
     Theme,
 )
 from ..progress import changes, figures, history
-from ..progress.freshness import figures_generation
+from ..progress.freshness import figures_generation, parts_of
 from ..progress.history import TODAY, WORKSHOP, BadReading, Reading, parse_reading, quick_choices, status_details_on
 from . import charts, exports, maps, paging, paper
 from .filters import MatrixFilter, ParagraphFilter
@@ -75,35 +75,43 @@ def _action_page(request: HttpRequest, actions: QuerySet, joined: QuerySet | Non
     return {"actions": page}
 
 
-# Entries are keyed by the data version and the day (the last month ends today), so they never
-# go stale; they expire to free the space.
+# Entries are keyed by the versions of the milestones they are drawn from and by the day (the
+# last month ends today), so they never go stale; they expire to free the space.
 CHART_SECONDS = 24 * 60 * 60
 
 
-def _progress_chart(request: HttpRequest, reading: Reading, *, name: str, about: str, **scope) -> SafeString:
+def _progress_chart(
+    request: HttpRequest, reading: Reading, *, name: str, about: str, drawn_from: str, **scope
+) -> SafeString:
     """The chart of statuses by month over `scope` (see `history.monthly_statuses`), in the reading, its date marked;
-    from the cache while the data version and the day stay the same."""
+    from the cache while the milestones it is drawn from (`drawn_from`, a DataPart) and the day stay the same."""
     drawn = repr((name, about, sorted(scope.items()), reading.cache_key, timezone.now().date()))
-    key = f"chart:{figures_generation(request)}:{hashlib.sha256(drawn.encode()).hexdigest()}"
+    key = f"chart:{_milestones_generation(request, drawn_from)}:{hashlib.sha256(drawn.encode()).hexdigest()}"
     chart = cache.get(key)
     if chart is None:
-        series = _monthly_series(request, reading, **scope)
+        series = _monthly_series(request, reading, drawn_from, **scope)
         chart = charts.status_chart(series, name=name, about=about, markers=charts.reading_markers(reading))
         cache.set(key, chart, CHART_SECONDS)
     return chart
 
 
-def _monthly_series(request: HttpRequest, reading: Reading, **scope) -> list:
-    """The counts at each month end over `scope` in the reading, from the cache while the data version and
-    the day stay the same. Every date of a reading has the same series (only its marker differs), so
-    a page on another date draws its chart without counting again."""
+def _monthly_series(request: HttpRequest, reading: Reading, drawn_from: str, **scope) -> list:
+    """The counts at each month end over `scope` in the reading, from the cache while the milestones they are
+    counted from and the day stay the same. Every date of a reading has the same series (only its marker
+    differs), so a page on another date draws its chart without counting again."""
     counted = repr((sorted(scope.items()), reading.date_field, timezone.now().date()))
-    key = f"chart-series:{figures_generation(request)}:{hashlib.sha256(counted.encode()).hexdigest()}"
+    key = f"chart-series:{_milestones_generation(request, drawn_from)}:{hashlib.sha256(counted.encode()).hexdigest()}"
     series = cache.get(key)
     if series is None:
         series = [(month.end, month.counts) for month in history.monthly_statuses(reading, **scope)]
         cache.set(key, series, CHART_SECONDS)
     return series
+
+
+def _milestones_generation(request: HttpRequest, part: str) -> str:
+    """The generation of these milestones (a DataPart) and of the whole together: a publication that
+    leaves them as they were leaves the charts drawn from them in the cache."""
+    return "-".join(parts_of(request, [part, DataPart.WHOLE]).values())
 
 
 # Parameters of the address that the date picker leaves to the page's own links and forms.
@@ -165,7 +173,12 @@ def home(request: HttpRequest, reading: Reading) -> HttpResponse:
     latest = SimpleLazyObject(lambda: list(_latest(reading).prefetch_related(_answered())[:8]))
     chart = SimpleLazyObject(
         lambda: _progress_chart(
-            request, reading, name="chart-all", about="all actors", actor_kinds=figures.REPORTING_KINDS
+            request,
+            reading,
+            name="chart-all",
+            about="all actors",
+            drawn_from=DataPart.MILESTONES,
+            actor_kinds=figures.REPORTING_KINDS,
         )
     )
     context = {
@@ -263,6 +276,7 @@ def paragraph_detail(request: HttpRequest, code: str, number: int, reading: Read
             reading,
             name="chart-paragraph",
             about=f"the actors on paragraph {paragraph.number}",
+            drawn_from=DataPart.milestones_of_paragraph(paragraph.pk),
             paragraph_ids=[paragraph.pk],
             actor_kinds=figures.REPORTING_KINDS,
         )
@@ -321,6 +335,7 @@ def actor_detail(request: HttpRequest, code: str, reading: Reading) -> HttpRespo
             reading,
             name="chart-actor",
             about=f"{actor.short_name} on the recommendations",
+            drawn_from=DataPart.milestones_of_kind(actor.kind),
             actor_ids=[actor.pk],
         ),
         **_action_page(
@@ -436,6 +451,7 @@ def theme_detail(request: HttpRequest, code: str, position: int, reading: Readin
             reading,
             name="chart-theme",
             about=f"the actors on the recommendations of theme {theme}",
+            drawn_from=DataPart.MILESTONES,
             paragraph_ids=tracked,
             actor_kinds=figures.REPORTING_KINDS,
         ),

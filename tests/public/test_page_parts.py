@@ -293,3 +293,53 @@ def test_a_publication_that_moves_a_status_advances_the_statuses_part(follow_up,
     before = generations()
     make_action(thailand, [20], Status.PLANNED)
     assert DataPart.STATUSES in advanced(before)
+
+
+@pytest.fixture
+def counted_charts(monkeypatch):
+    """The scopes whose monthly statuses are counted, in order."""
+    from recommendations.progress import history
+
+    counted = []
+    count = history.monthly_statuses
+
+    def counting(reading, **scope):
+        counted.append(scope)
+        return count(reading, **scope)
+
+    monkeypatch.setattr(history, "monthly_statuses", counting)
+    return counted
+
+
+def test_a_recommendations_chart_is_kept_while_its_milestones_stay_as_they_were(cached, follow_up, counted_charts):
+    paragraph = follow_up["mou"].recommendations.get()
+    figures_changed({DataPart.of_paragraph(paragraph.pk)})
+    assert made_again(cached, PARAGRAPH_12[0])
+    assert counted_charts == []
+    figures_changed({DataPart.of_paragraph(paragraph.pk), DataPart.milestones_of_paragraph(paragraph.pk)})
+    assert made_again(cached, PARAGRAPH_12[0])
+    assert [scope["paragraph_ids"] for scope in counted_charts] == [[paragraph.pk]]
+
+
+def test_an_actors_chart_is_counted_again_when_its_kinds_milestones_or_the_whole_change(
+    cached, thailand, counted_charts
+):
+    figures_changed({DataPart.of_actor(thailand.pk)})
+    assert made_again(cached, THAILAND_PAGES[0])
+    assert counted_charts == []
+    figures_changed({DataPart.of_actor(thailand.pk), DataPart.milestones_of_kind(thailand.kind)})
+    assert made_again(cached, THAILAND_PAGES[0])
+    figures_changed()
+    assert made_again(cached, THAILAND_PAGES[0])
+    assert [scope["actor_ids"] for scope in counted_charts] == [[thailand.pk], [thailand.pk]]
+
+
+def test_the_dashboards_chart_is_kept_while_no_milestone_changes(client, follow_up, counted_charts):
+    assert client.get("/").status_code == 200
+    assert len(counted_charts) == 1
+    figures_changed({DataPart.STATUSES})
+    assert made_again(client, "/")
+    assert len(counted_charts) == 1
+    figures_changed({DataPart.STATUSES, DataPart.MILESTONES})
+    assert made_again(client, "/")
+    assert len(counted_charts) == 2

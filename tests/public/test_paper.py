@@ -214,3 +214,14 @@ def test_the_brief_lists_own_and_joint_actions_newest_first_each_counted_once(fo
     ]
     assert data["actions_total"] == 3
     assert own_and_partner.partners.get() == australia
+
+
+def test_the_report_goes_compressed_to_a_browser_that_accepts_it(client, follow_up):
+    import brotli
+
+    plain = client.get(REPORT).content
+    response = client.get(REPORT, headers={"accept-encoding": "gzip, deflate, br"})
+    assert response["Content-Encoding"] == "br"
+    assert "Accept-Encoding" in response["Vary"]
+    assert brotli.decompress(response.content) == plain
+    assert len(response.content) < len(plain)
