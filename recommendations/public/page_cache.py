@@ -27,8 +27,8 @@ cache that does not answer holds no lock: every request renders its own page, as
 cache.
 
 Each such page carries an ETag and Last-Modified from the data version and is answered with 304
-when the visitor holds it. HTML, JSON, feeds, CSV and PDF go compressed (Brotli or gzip) to browsers
-that accept it, compressed once when stored. Pages for signed-in people are sent as they are:
+when the visitor holds it. HTML, JSON, feeds, CSV and PDF go compressed (Brotli or gzip) to
+browsers that accept it, compressed once when stored. Pages for signed-in people are sent as they are:
 they carry a CSRF token and personal data, the secrets a BREACH attack guesses from compressed
 sizes, and they are few.
 """
@@ -89,8 +89,8 @@ MIN_COMPRESS_BYTES = 512
 ENCODINGS = ("br", "gzip")
 # A page is compressed when it is stored, not per request, so the cost is paid once per data
 # version, but by a request that makes the page again. Brotli at 5 compresses smaller than gzip
-# at any level; gzip at 4 is about three times as fast as at 6 on the pages with a map, for a few
-# percent more bytes, and serves only the browsers without Brotli.
+# at 6; gzip at 4 is about three times as fast as at 6 on the pages with a map, for a few percent
+# more bytes, and serves only the browsers without Brotli.
 BROTLI_QUALITY = 5
 GZIP_LEVEL = 4
 # Headers the key or the middleware around the views already account for.
