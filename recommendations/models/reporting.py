@@ -114,6 +114,11 @@ class FollowUpActionQuerySet(models.QuerySet):
         fields = [name.removeprefix("-") for name in ordering]
         return sorted(found.values(), key=lambda action: [getattr(action, f) for f in fields], reverse=True)[:count]
 
+    def joined_by(self, actor: Actor) -> FollowUpActionQuerySet:
+        """Actions the actor takes part in as a partner, found by their ids in the partners table:
+        few among many, for `newest(joined=...)`."""
+        return self.filter(pk__in=ActionPartner.objects.filter(actor=actor).values("action_id"))
+
     def involving(self, actor: Actor) -> FollowUpActionQuerySet:
         """Actions the actor reported or takes part in as a partner."""
         return self.filter(Q(actor=actor) | Q(partners=actor)).distinct()

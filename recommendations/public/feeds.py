@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join
 
-from ..models import ActionPartner, Actor, DataPart, FollowUpAction, Paragraph, Status
+from ..models import Actor, DataPart, FollowUpAction, Paragraph, Status
 from ..progress import changes
 from ..progress.changes import StatusChange
 from .page_cache import shows_only
@@ -98,8 +98,7 @@ class ActorActions(PublishedActions):
         return reverse("recommendations:actor", args=[obj.code])
 
     def items(self, obj: Actor) -> list[FollowUpAction]:
-        partnered = ActionPartner.objects.filter(actor=obj).values("action_id")
-        return _newest(_published().filter(actor=obj), joined=_published().filter(pk__in=partnered))
+        return _newest(_published().filter(actor=obj), joined=_published().joined_by(obj))
 
 
 class RecommendationActions(PublishedActions):

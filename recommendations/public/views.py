@@ -21,7 +21,6 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_safe
 
 from ..models import (
-    ActionPartner,
     Actor,
     DataPart,
     FollowUpAction,
@@ -341,7 +340,7 @@ def actor_detail(request: HttpRequest, code: str, reading: Reading) -> HttpRespo
         **_action_page(
             request,
             _published_actions().filter(actor=actor),
-            joined=_published_actions().filter(pk__in=ActionPartner.objects.filter(actor=actor).values("action_id")),
+            joined=_published_actions().joined_by(actor),
         ),
     }
     return _render(request, "public/actor.html", context, reading)

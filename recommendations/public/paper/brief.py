@@ -50,12 +50,7 @@ def brief(actor: Actor, *, base_url: str, reading: Reading = TODAY) -> Paper:
     # (an OR across tables) walks every published action.
     published = FollowUpAction.objects.published()
     own = actions_on(published.filter(actor=actor), reading)
-    joined = actions_on(
-        published.filter(
-            pk__in=FollowUpAction.partners.through.objects.filter(actor=actor).values("action_id")
-        ).exclude(actor=actor),
-        reading,
-    )
+    joined = actions_on(published.joined_by(actor).exclude(actor=actor), reading)
     actions = own.select_related("actor").newest(
         *NEWEST_STATUS_FIRST, count=ACTIONS_SHOWN, joined=joined.select_related("actor")
     )
