@@ -10,11 +10,11 @@ them call `figures_changed` themselves.
 
 The same version gives the open data's ETag and Last-Modified.
 
-A page that shows only some of the data says so (`page_cache.shows_only`): an actor's page
-shows its own actions and the statuses of its kind, and nothing else that a publication
-changes. Its cached copy then depends on the versions of those *parts* (models.DataPart) and
-of the whole (any change not confined to parts: a meeting, an actor, a deletion), not on the
-data version, and stays as it is while other actors publish. A write names the parts it touched: an action's
+A page that shows only some of the data says so (`page_cache.shows_only`): an actor's page shows
+its own actions and the statuses of its kind, and nothing else that a publication changes. Its
+cached copy then depends on the versions of those *parts* (models.DataPart) and of the whole
+(any change not confined to parts: a meeting, an actor, a deletion), not on the data version,
+and stays as it is while other actors publish. A write names the parts it touched: an action's
 actor, partners, recommendations and year of publication; the statuses and milestones of the
 kinds of actors and of the recommendations whose statuses a refresh changed.
 """

@@ -28,9 +28,9 @@ cache.
 
 Each such page carries an ETag and Last-Modified from the data version and is answered with 304
 when the visitor holds it. HTML, JSON, feeds, CSV and PDF go compressed (Brotli or gzip) to
-browsers that accept it, compressed once when stored. Pages for signed-in people are sent as they are:
-they carry a CSRF token and personal data, the secrets a BREACH attack guesses from compressed
-sizes, and they are few.
+browsers that accept it, compressed once when stored. Pages for signed-in people are sent as
+they are: they carry a CSRF token and personal data, the secrets a BREACH attack guesses from
+compressed sizes, and they are few.
 """
 
 from __future__ import annotations
