@@ -38,7 +38,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from recommendations.models import Actor, FollowUpAction  # noqa: E402
-from recommendations.operations.demo import generate_demo_data  # noqa: E402
+from recommendations.operations.demo import DemoDataInUse, generate_demo_data  # noqa: E402
 from recommendations.progress.freshness import figures_changed  # noqa: E402
 from recommendations.public import page_cache  # noqa: E402
 
@@ -136,7 +136,10 @@ def main() -> int:
     results: dict[int, dict[str, tuple[int, float, float]]] = {}
     for level in [int(value) for value in options.levels.split(",")]:
         started = time.monotonic()
-        generate_demo_data(actors=options.actors, actions=level)
+        try:
+            generate_demo_data(actors=options.actors, actions=level)
+        except DemoDataInUse as error:
+            sys.exit(str(error))
         print(f"{level:,} demo actions created in {time.monotonic() - started:.1f} s", flush=True)
         if connection.vendor == "postgresql":
             # What autovacuum does in time after a bulk load: statistics for the planner,

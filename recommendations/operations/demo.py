@@ -15,12 +15,13 @@ from __future__ import annotations
 import datetime
 import itertools
 import random
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, ProtectedError, Q
 from django.utils import timezone
 
 from ..models import (
@@ -134,9 +135,16 @@ class DemoResult:
     actions: int
 
 
+class DemoDataInUse(Exception):
+    """Records that are not demo data refer to demo actors, which then cannot be removed."""
+
+
 @transaction.atomic
 def remove_demo_data() -> int:
-    """Delete every demo record and recompute the statuses the demo actions counted towards."""
+    """Delete every demo record and recompute the statuses the demo actions counted towards.
+
+    Raises DemoDataInUse, having changed nothing, while records that are not demo data (a focal
+    point, an action reported by a demo actor) refer to a demo actor."""
     demo = FollowUpAction.objects.filter(is_demo=True)
     real_pairs = set(
         ActionRecommendation.objects.filter(action__is_demo=True, action__actor__is_demo=False).values_list(
@@ -151,9 +159,21 @@ def remove_demo_data() -> int:
     FollowUpAction.history.filter(id__in=demo.values("pk")).delete()
     # Without dependents left, delete the actions in one statement rather than loading each.
     demo._raw_delete(demo.db)
-    Actor.objects.filter(is_demo=True).delete()
+    try:
+        Actor.objects.filter(is_demo=True).delete()
+    except ProtectedError as error:
+        raise DemoDataInUse(_in_use(error.protected_objects)) from None
     refresh_implementation_statuses(real_pairs)
     return removed
+
+
+def _in_use(records) -> str:
+    counts = Counter(str(record._meta.verbose_name_plural) for record in records)
+    found = ", ".join(f"{name}: {count}" for name, count in sorted(counts.items()))
+    return (
+        f"The demo data cannot be removed: records that are not demo data refer to demo actors ({found}). "
+        "Delete them, or move them to actors that are not demo data, first; nothing was changed."
+    )
 
 
 def _demo_actors(count: int) -> list[Actor]:

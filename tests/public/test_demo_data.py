@@ -20,6 +20,7 @@ from recommendations.progress.history import (
     stored_milestones,
 )
 from recommendations.progress.statuses import refresh_implementation_statuses
+from recommendations.reporting.appointments import add_focal_point
 
 from .conftest import make_action
 
@@ -80,6 +81,19 @@ def test_removing_demo_data_leaves_the_workshop_and_real_follow_up_as_they_were(
     assert list(ImplementationStatus.objects.values_list("paragraph__number", "status")) == [(12, "completed")]
     assert "Demo data:" not in client.get("/").content.decode()
     assert Actor.objects.count() == 18
+
+
+def test_demo_data_that_real_records_refer_to_is_kept_whole_and_the_command_says_why(workshop):
+    call_command("generate_demo_data", "--actors", "3", "--actions", "30", verbosity=0)
+    demo_actor = Actor.objects.filter(is_demo=True).order_by("code").first()
+    add_focal_point(username="kept", actor_code=demo_actor.code, password="a long pass phrase 2006")
+    make_action(demo_actor, [12], Status.PLANNED)
+    for arguments in (["--remove"], ["--actors", "2", "--actions", "10"]):
+        with pytest.raises(CommandError, match="records that are not demo data refer to demo actors") as refused:
+            call_command("generate_demo_data", *arguments, verbosity=0)
+        assert "(focal points: 1, follow up actions: 1)" in str(refused.value)
+        assert Actor.objects.filter(is_demo=True).count() == 3
+        assert FollowUpAction.objects.filter(is_demo=True).count() == 30
 
 
 def test_the_command_refuses_nonsense(db):

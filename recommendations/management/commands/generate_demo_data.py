@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from recommendations.models import Paragraph
-from recommendations.operations.demo import generate_demo_data, remove_demo_data
+from recommendations.operations.demo import DemoDataInUse, generate_demo_data, remove_demo_data
 
 
 class Command(BaseCommand):
@@ -18,7 +18,13 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2006, help="Random seed, for the same data every time.")
         parser.add_argument("--remove", action="store_true", help="Delete every demo record instead.")
 
-    def handle(self, *args, actors: int, actions: int, seed: int, remove: bool, **options):
+    def handle(self, *args, **options):
+        try:
+            self.replace(**options)
+        except DemoDataInUse as error:
+            raise CommandError(str(error)) from None
+
+    def replace(self, *, actors: int, actions: int, seed: int, remove: bool, **options):
         started = time.monotonic()
         if remove:
             removed = remove_demo_data()
